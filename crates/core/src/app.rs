@@ -1,0 +1,181 @@
+//! Applications (Asterisk apps / FreeSWITCH dptools): a registry by name, and the few the core owns.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::cause::HangupCause;
+use crate::channel::{Channel, Interrupted, WaitFor, Woken};
+use crate::event::EventKind;
+use crate::state::Phase;
+
+/// A boxed future borrowing its inputs.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What an application returns: its response text, or why it stopped.
+pub type AppResult = Result<String, Interrupted>;
+
+/// An application that runs inside a channel's task.
+pub trait Application: Send + Sync + 'static {
+    /// Its name(s), matched case-insensitively (an Asterisk name and a FreeSWITCH name may share one
+    /// implementation).
+    fn names(&self) -> &'static [&'static str];
+    /// Runs it.
+    fn execute<'a>(&'a self, chan: &'a mut Channel, args: &'a str) -> BoxFuture<'a, AppResult>;
+}
+
+/// An application name nobody registered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no application '{0}'")]
+pub struct NoSuchApp(pub String);
+
+/// Applications by lower-case name.
+#[derive(Default)]
+pub struct AppRegistry(parking_lot::RwLock<HashMap<String, Arc<dyn Application>>>);
+
+impl AppRegistry {
+    /// A registry with the core's applications.
+    pub fn with_builtins() -> Self {
+        let reg = Self::default();
+        reg.register(Arc::new(AnswerApp));
+        reg.register(Arc::new(HangupApp));
+        reg.register(Arc::new(WaitApp));
+        reg.register(Arc::new(SleepApp));
+        reg.register(Arc::new(NoOpApp));
+        reg.register(Arc::new(ParkApp));
+        reg
+    }
+
+    /// Adds an application under all its names.
+    pub fn register(&self, app: Arc<dyn Application>) {
+        let mut map = self.0.write();
+        for name in app.names() {
+            map.insert(name.to_ascii_lowercase(), app.clone());
+        }
+    }
+
+    /// Finds an application.
+    pub fn get(&self, name: &str) -> Option<Arc<dyn Application>> {
+        self.0.read().get(&name.to_ascii_lowercase()).cloned()
+    }
+
+    /// Registered names, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut v: Vec<_> = self.0.read().keys().cloned().collect();
+        v.sort();
+        v
+    }
+}
+
+impl Channel {
+    /// Runs application `name` with `args`, publishing `Execute`/`ExecuteComplete` around it.
+    pub async fn execute(&mut self, name: &str, args: &str) -> Result<AppResult, NoSuchApp> {
+        let app = self.switch().apps().get(name).ok_or_else(|| NoSuchApp(name.to_owned()))?;
+        let app_uuid = uuid::Uuid::new_v4().to_string();
+        self.current_mut().location.app = Some(name.to_owned());
+        args.clone_into(&mut self.current_mut().location.app_data);
+        let (app_name, data) = (name.to_owned(), args.to_owned());
+        self.publish(EventKind::Execute { app: app_name.clone(), data: data.clone(), app_uuid: app_uuid.clone() });
+        let result = app.execute(self, args).await;
+        let response = match &result {
+            Ok(text) => text.clone(),
+            Err(_) => "_none_".to_owned(),
+        };
+        self.publish(EventKind::ExecuteComplete { app: app_name, data, app_uuid, response });
+        Ok(result)
+    }
+}
+
+fn parse_seconds(args: &str) -> Duration {
+    let secs: f64 = args.split(',').next().unwrap_or("").trim().parse().unwrap_or(0.0);
+    Duration::from_secs_f64(if secs.is_finite() { secs.clamp(0.0, 31_536_000.0) } else { 0.0 })
+}
+
+struct AnswerApp;
+impl Application for AnswerApp {
+    fn names(&self) -> &'static [&'static str] {
+        &["Answer"]
+    }
+    fn execute<'a>(&'a self, chan: &'a mut Channel, _args: &'a str) -> BoxFuture<'a, AppResult> {
+        Box::pin(async move { chan.answer().map(|_| String::new()) })
+    }
+}
+
+struct HangupApp;
+impl Application for HangupApp {
+    fn names(&self) -> &'static [&'static str] {
+        &["Hangup"]
+    }
+    fn execute<'a>(&'a self, chan: &'a mut Channel, args: &'a str) -> BoxFuture<'a, AppResult> {
+        let cause =
+            if args.trim().is_empty() { HangupCause::NORMAL_CLEARING } else { HangupCause::parse_lenient(args) };
+        Box::pin(async move { Err(chan.hangup(cause)) })
+    }
+}
+
+struct WaitApp;
+impl Application for WaitApp {
+    fn names(&self) -> &'static [&'static str] {
+        &["Wait"]
+    }
+    fn execute<'a>(&'a self, chan: &'a mut Channel, args: &'a str) -> BoxFuture<'a, AppResult> {
+        Box::pin(async move { chan.sleep(parse_seconds(args)).await.map(|_| String::new()) })
+    }
+}
+
+struct SleepApp;
+impl Application for SleepApp {
+    fn names(&self) -> &'static [&'static str] {
+        &["sleep"]
+    }
+    fn execute<'a>(&'a self, chan: &'a mut Channel, args: &'a str) -> BoxFuture<'a, AppResult> {
+        let ms: u64 = args.trim().parse().unwrap_or(0);
+        Box::pin(async move { chan.sleep(Duration::from_millis(ms)).await.map(|_| String::new()) })
+    }
+}
+
+struct NoOpApp;
+impl Application for NoOpApp {
+    fn names(&self) -> &'static [&'static str] {
+        &["NoOp"]
+    }
+    fn execute<'a>(&'a self, _chan: &'a mut Channel, _args: &'a str) -> BoxFuture<'a, AppResult> {
+        Box::pin(async { Ok(String::new()) })
+    }
+}
+
+/// FreeSWITCH `park`: wait for commands; applications queued meanwhile run in turn.
+struct ParkApp;
+impl Application for ParkApp {
+    fn names(&self) -> &'static [&'static str] {
+        &["park"]
+    }
+    fn execute<'a>(&'a self, chan: &'a mut Channel, _args: &'a str) -> BoxFuture<'a, AppResult> {
+        Box::pin(async move {
+            chan.set_phase(Phase::Park);
+            loop {
+                let want = WaitFor { queued_app: true, ..WaitFor::default() };
+                if chan.wait_until(None, want).await? == Woken::QueuedApp {
+                    run_queued(chan).await?;
+                    chan.set_phase(Phase::Park);
+                }
+            }
+        })
+    }
+}
+
+/// Runs every queued application; unknown ones are logged and skipped.
+pub(crate) async fn run_queued(chan: &mut Channel) -> Result<(), Interrupted> {
+    while let Some((app, args)) = chan.next_queued_app() {
+        chan.set_phase(Phase::Execute);
+        match Box::pin(chan.execute(&app, &args)).await {
+            Ok(result) => {
+                result?;
+            }
+            Err(e) => tracing::warn!(channel = %chan.current().name, "{e}"),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! Messages a channel's task accepts from its handles.
+
+use crate::cause::HangupCause;
+use crate::tech::RemoteAction;
+
+/// A request sent to a channel's task.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ChannelCommand {
+    /// Hang up with a cause; `source` says who asked (for logs and events).
+    Hangup {
+        /// Cause.
+        cause: HangupCause,
+        /// Requester, e.g. `cli`, `ami`, `esl`.
+        source: String,
+    },
+    /// Set a channel variable.
+    SetVar {
+        /// Name.
+        name: String,
+        /// Value.
+        value: String,
+    },
+    /// Answer the channel.
+    Answer,
+    /// Something the far end did (SIP message, sim script, test).
+    Remote(RemoteAction),
+    /// Leave the current dialplan position and continue at another one.
+    Redirect {
+        /// Context.
+        context: String,
+        /// Extension.
+        exten: String,
+        /// Priority.
+        priority: u32,
+    },
+    /// Queue an application to run (when parked, or after the current one).
+    Execute {
+        /// Application name.
+        app: String,
+        /// Arguments.
+        args: String,
+    },
+}

@@ -1,0 +1,157 @@
+//! A channel's life: created and announced, dialed (outbound), routed to its target, hung up, destroyed.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::RwLock;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+
+use crate::cause::HangupCause;
+use crate::channel::{Channel, ChannelHandle, ChannelShared, Extensions, Interrupted, WaitFor, Woken};
+use crate::event::EventKind;
+use crate::originate::{OriginateOutcome, OriginateReason, OriginateTarget};
+use crate::snapshot::ChannelSnapshot;
+use crate::state::{LineState, Phase};
+use crate::switch::Switch;
+use crate::tech::{Endpoint, LocalEvent};
+
+/// What a new channel's task does.
+pub(crate) enum ChannelPlan {
+    /// Dial the far end, report the outcome, and run `target` once answered.
+    Outbound { timeout: Duration, target: OriginateTarget, reply: oneshot::Sender<OriginateOutcome> },
+}
+
+/// Registers a channel, announces it (`ChannelCreate`) and starts its task.
+pub(crate) fn spawn_channel(
+    switch: &Switch,
+    snap: ChannelSnapshot,
+    endpoint: Box<dyn Endpoint>,
+    plan: ChannelPlan,
+) -> ChannelHandle {
+    let shared = Arc::new(ChannelShared { snapshot: RwLock::new(Arc::new(snap.clone())) });
+    let (tx, rx) = mpsc::unbounded_channel();
+    let handle = ChannelHandle::new(snap.id, shared.clone(), tx);
+    let mut chan = Channel {
+        switch: switch.clone(),
+        snap,
+        shared,
+        rx,
+        endpoint,
+        dtmf: VecDeque::new(),
+        hangup: None,
+        redirect: None,
+        queued_apps: VecDeque::new(),
+        extensions: Extensions::default(),
+    };
+    switch.channels().insert(handle.clone());
+    switch.stats().channel_created(switch.now());
+    chan.publish(EventKind::ChannelCreate);
+    tokio::spawn(run(chan, plan));
+    handle
+}
+
+async fn run(mut chan: Channel, plan: ChannelPlan) {
+    match plan {
+        ChannelPlan::Outbound { timeout, target, reply } => {
+            let outcome = chan.dial(timeout).await;
+            let answered = outcome.answered;
+            let _ = reply.send(outcome);
+            if answered {
+                chan.run_target(target).await;
+            }
+        }
+    }
+    chan.finish().await;
+}
+
+impl Channel {
+    async fn dial(&mut self, timeout: Duration) -> OriginateOutcome {
+        self.set_phase(Phase::Init);
+        self.endpoint.on_local(LocalEvent::Dialing, Instant::now());
+        let want = WaitFor { answer: true, ..WaitFor::default() };
+        let result = self.wait_until(Some(Instant::now() + timeout), want).await;
+        let ringing = self.current().state.line() == LineState::Ringing;
+        let (reason, cause) = match result {
+            Ok(Woken::Answered) => (OriginateReason::Answered, HangupCause::NORMAL_CLEARING),
+            Ok(_) => {
+                self.request_hangup(HangupCause::NO_ANSWER, "originate timeout");
+                let reason = if ringing { OriginateReason::RingTimeout } else { OriginateReason::Failed };
+                (reason, HangupCause::NO_ANSWER)
+            }
+            Err(Interrupted::HungUp(cause)) => (OriginateReason::for_failure(cause, ringing), cause),
+            Err(Interrupted::Redirected { .. }) => {
+                self.request_hangup(HangupCause::NORMAL_UNSPECIFIED, "redirected before answer");
+                (OriginateReason::Failed, HangupCause::NORMAL_UNSPECIFIED)
+            }
+        };
+        let answered = reason == OriginateReason::Answered;
+        OriginateOutcome::new(self.current(), answered, reason, cause)
+    }
+
+    async fn run_target(&mut self, target: OriginateTarget) {
+        let result = match target {
+            OriginateTarget::App { name, args } => self.run_app_target(&name, &args).await,
+            OriginateTarget::Extension { context, exten, priority } => {
+                self.set_location(&context, &exten, priority);
+                Ok(())
+            }
+            OriginateTarget::Park => self.run_app_target("park", "").await,
+        };
+        let needs_dialplan = match result {
+            Ok(()) => !self.current().location.exten.is_empty() && self.hangup_cause().is_none(),
+            Err(Interrupted::Redirected { context, exten, priority }) => {
+                self.set_location(&context, &exten, priority);
+                true
+            }
+            Err(Interrupted::HungUp(_)) => false,
+        };
+        if needs_dialplan {
+            self.run_dialplan().await;
+        }
+    }
+
+    async fn run_app_target(&mut self, name: &str, args: &str) -> Result<(), Interrupted> {
+        self.set_phase(Phase::Execute);
+        match self.execute(name, args).await {
+            Ok(Ok(_)) => {
+                self.request_hangup(HangupCause::NORMAL_CLEARING, "application finished");
+                Ok(())
+            }
+            Ok(Err(interrupted)) => Err(interrupted),
+            Err(no_app) => {
+                tracing::warn!(channel = %self.current().name, "{no_app}");
+                self.request_hangup(HangupCause::NORMAL_CLEARING, "no such application");
+                Ok(())
+            }
+        }
+    }
+
+    async fn run_dialplan(&mut self) {
+        self.set_phase(Phase::Routing);
+        match self.switch().dialplan() {
+            Some(engine) => engine.run(self).await,
+            None => {
+                let loc = &self.current().location;
+                tracing::warn!(channel = %self.current().name, "no dialplan loaded for {}@{}", loc.exten, loc.context);
+                self.request_hangup(HangupCause::NO_ROUTE_DESTINATION, "no dialplan");
+            }
+        }
+    }
+
+    async fn finish(&mut self) {
+        let cause = self.hangup_cause().unwrap_or(HangupCause::NORMAL_CLEARING);
+        self.request_hangup(cause, "channel");
+        self.endpoint.on_local(LocalEvent::Hangup, Instant::now());
+        self.snap.hungup = Some(self.switch.now());
+        if let Some(engine) = self.switch().dialplan() {
+            engine.run_hangup(self).await;
+        }
+        self.set_phase(Phase::Reporting);
+        self.publish(EventKind::Hangup { cause });
+        self.snap.state.set_phase(Phase::Destroy).ok();
+        self.publish(EventKind::ChannelDestroy);
+        self.switch.channels().remove(self.id());
+    }
+}

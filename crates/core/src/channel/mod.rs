@@ -1,0 +1,16 @@
+//! Channels: each is an async task owning its state; everything else holds a `ChannelHandle`.
+
+mod command;
+mod extensions;
+mod handle;
+mod lifecycle;
+mod live;
+mod wait;
+
+pub use command::ChannelCommand;
+pub use extensions::Extensions;
+pub(crate) use handle::ChannelShared;
+pub use handle::{ChannelGone, ChannelHandle};
+pub(crate) use lifecycle::{ChannelPlan, spawn_channel};
+pub use live::{Channel, Interrupted};
+pub use wait::{WaitFor, Woken};

@@ -1,0 +1,196 @@
+//! FreeSWITCH's `show channels [count|like <text>] [as json]`: the channels table as CSV or JSON.
+
+use std::fmt::Write;
+use std::sync::Arc;
+
+use super::{Command, CommandOutput, CommandRegistry, CommandSpec, Flavor, format_utc};
+use crate::app::BoxFuture;
+use crate::snapshot::ChannelSnapshot;
+use crate::switch::Switch;
+
+pub(super) fn register(reg: &CommandRegistry) {
+    reg.register(Arc::new(ShowChannels));
+}
+
+static SHOW_CHANNELS: CommandSpec = CommandSpec {
+    name: "show channels",
+    syntax: "show channels [count|like <match string>] [as json]",
+    summary: "show channels",
+    usage: "",
+    flavor: Flavor::FreeSwitch,
+};
+
+/// The `channels` table columns, in FreeSWITCH's order.
+const COLUMNS: [&str; 38] = [
+    "uuid",
+    "direction",
+    "created",
+    "created_epoch",
+    "name",
+    "state",
+    "cid_name",
+    "cid_num",
+    "ip_addr",
+    "dest",
+    "application",
+    "application_data",
+    "dialplan",
+    "context",
+    "read_codec",
+    "read_rate",
+    "read_bit_rate",
+    "write_codec",
+    "write_rate",
+    "write_bit_rate",
+    "secure",
+    "hostname",
+    "presence_id",
+    "presence_data",
+    "accountcode",
+    "callstate",
+    "callee_name",
+    "callee_num",
+    "callee_direction",
+    "call_uuid",
+    "sent_callee_name",
+    "sent_callee_num",
+    "initial_cid_name",
+    "initial_cid_num",
+    "initial_ip_addr",
+    "initial_dest",
+    "initial_dialplan",
+    "initial_context",
+];
+
+/// Parsed arguments.
+#[derive(Debug, PartialEq, Eq)]
+struct ShowArgs {
+    count_only: bool,
+    like: Option<String>,
+    json: bool,
+}
+
+fn parse(args: &[String]) -> Option<ShowArgs> {
+    let mut words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let json = words.len() >= 2 && words[words.len() - 2] == "as" && words[words.len() - 1] == "json";
+    if json {
+        words.truncate(words.len() - 2);
+    }
+    match words.as_slice() {
+        [] => Some(ShowArgs { count_only: false, like: None, json }),
+        ["count"] => Some(ShowArgs { count_only: true, like: None, json }),
+        ["like", text] => Some(ShowArgs { count_only: false, like: Some((*text).to_owned()), json }),
+        _ => None,
+    }
+}
+
+struct ShowChannels;
+impl Command for ShowChannels {
+    fn spec(&self) -> &'static CommandSpec {
+        &SHOW_CHANNELS
+    }
+    fn run<'a>(&'a self, sw: &'a Switch, args: &'a [String]) -> BoxFuture<'a, CommandOutput> {
+        Box::pin(async move {
+            let Some(a) = parse(args) else { return CommandOutput::usage(&SHOW_CHANNELS) };
+            let host = sw.info().hostname.clone();
+            let rows: Vec<Vec<String>> = sw
+                .channels()
+                .snapshots()
+                .iter()
+                .map(|s| row(s, &host))
+                .filter(|r| a.like.as_ref().is_none_or(|l| [0, 4, 6, 7, 9].iter().any(|&i| r[i].contains(l.as_str()))))
+                .collect();
+            CommandOutput::ok(match (a.count_only, a.json) {
+                (true, false) => format!("\n{} total.\n", rows.len()),
+                (true, true) => format!("{{\"row_count\":{}}}", rows.len()),
+                (false, false) => csv(&rows),
+                (false, true) => json(&rows),
+            })
+        })
+    }
+}
+
+fn row(s: &ChannelSnapshot, host: &str) -> Vec<String> {
+    let l = &s.location;
+    let dest = if l.exten.is_empty() { s.dialed.clone() } else { l.exten.clone() };
+    let mut r = vec![String::new(); COLUMNS.len()];
+    r[0] = s.id.to_string();
+    r[1] = s.direction.fs_name().to_owned();
+    r[2] = format_utc(s.created);
+    r[3] = s.created.secs().to_string();
+    r[4].clone_from(&s.name);
+    r[5] = s.state.phase().fs_name().to_owned();
+    r[6].clone_from(&s.caller.name);
+    r[7].clone_from(&s.caller.number);
+    r[9].clone_from(&dest);
+    r[10] = l.app.clone().unwrap_or_default();
+    r[11].clone_from(&l.app_data);
+    r[13].clone_from(&l.context);
+    r[21] = host.to_owned();
+    r[24].clone_from(&s.account_code);
+    r[25] = s.state.call_state().fs_name().to_owned();
+    r[32].clone_from(&s.caller.name);
+    r[33].clone_from(&s.caller.number);
+    r[35] = dest;
+    r[37].clone_from(&l.context);
+    r
+}
+
+fn csv(rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    if !rows.is_empty() {
+        out.push_str(&COLUMNS.join(","));
+        out.push('\n');
+    }
+    for r in rows {
+        out.push_str(&r.join(","));
+        out.push('\n');
+    }
+    let _ = write!(out, "\n{} total.\n", rows.len());
+    out
+}
+
+fn json(rows: &[Vec<String>]) -> String {
+    if rows.is_empty() {
+        return "{\"row_count\": 0}\n".to_owned();
+    }
+    let objects: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let fields: Vec<String> = COLUMNS.iter().zip(r).map(|(k, v)| format!("\"{k}\":{}", json_str(v))).collect();
+            format!("{{{}}}", fields.join(","))
+        })
+        .collect();
+    format!("{{\"row_count\":{},\"rows\":[{}]}}", rows.len(), objects.join(","))
+}
+
+fn json_str(v: &str) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_rows_prints_only_the_footer() {
+        assert_eq!(csv(&[]), "\n0 total.\n");
+        assert_eq!(json(&[]), "{\"row_count\": 0}\n");
+    }
+
+    #[test]
+    fn rows_come_after_the_header_and_before_the_footer() {
+        let r = vec!["x".to_owned(); COLUMNS.len()];
+        let out = csv(&[r]);
+        assert!(out.starts_with("uuid,direction,created,created_epoch,name,state,"));
+        assert!(out.ends_with("\n\n1 total.\n"));
+    }
+
+    #[test]
+    fn arguments_parse() {
+        let w = |s: &str| super::super::split_args(s);
+        assert_eq!(parse(&w("as json")), Some(ShowArgs { count_only: false, like: None, json: true }));
+        assert_eq!(parse(&w("count")), Some(ShowArgs { count_only: true, like: None, json: false }));
+        assert!(parse(&w("sideways")).is_none());
+    }
+}

@@ -1,0 +1,222 @@
+//! The switch: the one shared context that owns the registries, the bus and the counters.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
+use std::time::Duration;
+
+use parking_lot::RwLock;
+
+use crate::app::AppRegistry;
+use crate::bus::{BusConfig, EventBus};
+use crate::cause::HangupCause;
+use crate::clock::{Clock, Timestamp};
+use crate::command::CommandRegistry;
+use crate::dialplan::DialplanEngine;
+use crate::event::EventKind;
+use crate::id::ChannelId;
+use crate::registry::ChannelRegistry;
+use crate::snapshot::{CallerId, ChannelSnapshot, DialplanLocation, Direction};
+use crate::state::ChannelState;
+use crate::stats::SwitchStats;
+use crate::tech::TechRegistry;
+use crate::vars::{GlobalVariables, Variables};
+
+/// Facts about this switch that protocols print.
+#[derive(Clone, Debug)]
+pub struct SwitchInfo {
+    /// Switchyard's version.
+    pub version: String,
+    /// Host name.
+    pub hostname: String,
+    /// A UUID naming this running instance (ESL `Core-UUID`).
+    pub core_uuid: String,
+    /// Highest number of channels allowed (0 = unlimited).
+    pub max_channels: usize,
+}
+
+/// Settings for building a switch.
+pub struct SwitchConfig {
+    /// Facts printed by commands and protocols.
+    pub info: SwitchInfo,
+    /// Bus sizes.
+    pub bus: BusConfig,
+    /// Wall clock.
+    pub clock: Arc<dyn Clock>,
+}
+
+struct SwitchInner {
+    info: SwitchInfo,
+    clock: Arc<dyn Clock>,
+    started: Timestamp,
+    last_reload: AtomicI64,
+    idle_cpu_bits: AtomicU64,
+    bus: EventBus,
+    channels: ChannelRegistry,
+    globals: GlobalVariables,
+    apps: AppRegistry,
+    techs: TechRegistry,
+    commands: CommandRegistry,
+    dialplan: RwLock<Option<Arc<dyn DialplanEngine>>>,
+    stats: SwitchStats,
+    name_counter: AtomicU32,
+    shutting_down: AtomicBool,
+}
+
+/// The shared switch context; cheap to clone.
+#[derive(Clone)]
+pub struct Switch(Arc<SwitchInner>);
+
+impl Switch {
+    /// A switch with the built-in technologies, applications and commands.
+    pub fn new(config: SwitchConfig) -> Self {
+        let started = config.clock.now();
+        Self(Arc::new(SwitchInner {
+            bus: EventBus::new(config.bus, config.clock.clone()),
+            info: config.info,
+            clock: config.clock,
+            started,
+            last_reload: AtomicI64::new(started.0),
+            idle_cpu_bits: AtomicU64::new(100f64.to_bits()),
+            channels: ChannelRegistry::default(),
+            globals: GlobalVariables::default(),
+            apps: AppRegistry::with_builtins(),
+            techs: TechRegistry::with_builtins(),
+            commands: CommandRegistry::with_builtins(),
+            dialplan: RwLock::new(None),
+            stats: SwitchStats::default(),
+            name_counter: AtomicU32::new(0),
+            shutting_down: AtomicBool::new(false),
+        }))
+    }
+
+    /// Now, by the switch's clock.
+    pub fn now(&self) -> Timestamp {
+        self.0.clock.now()
+    }
+
+    /// When the switch started.
+    pub fn started(&self) -> Timestamp {
+        self.0.started
+    }
+
+    /// When configuration (dialplans) was last loaded.
+    pub fn last_reload(&self) -> Timestamp {
+        Timestamp(self.0.last_reload.load(Ordering::Relaxed))
+    }
+
+    /// Records a configuration reload now.
+    pub fn mark_reloaded(&self) {
+        self.0.last_reload.store(self.now().0, Ordering::Relaxed);
+    }
+
+    /// Idle CPU percentage as last measured by the host (FreeSWITCH `status`).
+    pub fn idle_cpu(&self) -> f64 {
+        f64::from_bits(self.0.idle_cpu_bits.load(Ordering::Relaxed))
+    }
+
+    /// Records a host idle-CPU measurement.
+    pub fn set_idle_cpu(&self, percent: f64) {
+        self.0.idle_cpu_bits.store(percent.to_bits(), Ordering::Relaxed);
+    }
+
+    /// Facts about this switch.
+    pub fn info(&self) -> &SwitchInfo {
+        &self.0.info
+    }
+
+    /// The event bus.
+    pub fn bus(&self) -> &EventBus {
+        &self.0.bus
+    }
+
+    /// Live channels.
+    pub fn channels(&self) -> &ChannelRegistry {
+        &self.0.channels
+    }
+
+    /// Global variables.
+    pub fn globals(&self) -> &GlobalVariables {
+        &self.0.globals
+    }
+
+    /// Applications.
+    pub fn apps(&self) -> &AppRegistry {
+        &self.0.apps
+    }
+
+    /// Channel technologies.
+    pub fn techs(&self) -> &TechRegistry {
+        &self.0.techs
+    }
+
+    /// Console/API commands.
+    pub fn commands(&self) -> &CommandRegistry {
+        &self.0.commands
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> &SwitchStats {
+        &self.0.stats
+    }
+
+    /// The dialplan engine, if one is installed.
+    pub fn dialplan(&self) -> Option<Arc<dyn DialplanEngine>> {
+        self.0.dialplan.read().clone()
+    }
+
+    /// Installs (or replaces, atomically) the dialplan engine.
+    pub fn set_dialplan(&self, engine: Arc<dyn DialplanEngine>) {
+        *self.0.dialplan.write() = Some(engine);
+    }
+
+    /// Channel limit (0 = none).
+    pub fn max_channels(&self) -> usize {
+        self.0.info.max_channels
+    }
+
+    /// True once shutdown began: no new channels are admitted.
+    pub fn is_shutting_down(&self) -> bool {
+        self.0.shutting_down.load(Ordering::SeqCst)
+    }
+
+    /// Stops admitting channels, announces shutdown and hangs up every channel with SYSTEM_SHUTDOWN.
+    /// Waits up to `grace` for them to finish; returns how many were still alive then.
+    pub async fn shutdown(&self, grace: Duration) -> usize {
+        if !self.0.shutting_down.swap(true, Ordering::SeqCst) {
+            self.bus().publish(EventKind::Shutdown, None);
+        }
+        for handle in self.channels().handles() {
+            let _ = handle.hangup(HangupCause::SYSTEM_SHUTDOWN, "shutdown");
+        }
+        let deadline = tokio::time::Instant::now() + grace;
+        while !self.channels().is_empty() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.channels().len()
+    }
+
+    /// A fresh snapshot for a new channel named `<tech>/<base>-<8 hex digits>`, as Asterisk names them.
+    pub fn blank_snapshot(&self, id: ChannelId, tech: &str, base: &str, direction: Direction) -> ChannelSnapshot {
+        let n = self.0.name_counter.fetch_add(1, Ordering::Relaxed) + 1;
+        ChannelSnapshot {
+            id,
+            linked_id: id,
+            name: format!("{tech}/{base}-{n:08x}"),
+            tech: tech.to_owned(),
+            direction,
+            state: ChannelState::default(),
+            caller: CallerId::default(),
+            connected: CallerId::default(),
+            dialed: String::new(),
+            location: DialplanLocation::default(),
+            account_code: String::new(),
+            language: "en".to_owned(),
+            variables: Variables::default(),
+            created: self.now(),
+            answered: None,
+            hungup: None,
+            hangup_cause: None,
+            bridge_id: None,
+        }
+    }
+}

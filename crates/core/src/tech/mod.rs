@@ -1,0 +1,101 @@
+//! Channel technologies: a tech turns a dial-string resource into an endpoint (the far end of a channel).
+
+mod dialstring;
+mod duration;
+mod null;
+mod sim;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::time::Instant;
+
+use crate::cause::HangupCause;
+
+pub use dialstring::{DialString, DialStringError};
+pub use duration::{DurationError, parse_duration};
+pub use null::NullTech;
+pub use sim::{SimSpec, SimTech};
+
+/// Something the far end did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RemoteAction {
+    /// It is ringing (180).
+    Ringing,
+    /// Early media (183).
+    Progress,
+    /// It answered (200).
+    Answer,
+    /// It refused the call before answer (busy, congestion, unavailable…).
+    Reject(HangupCause),
+    /// It hung up.
+    Hangup(HangupCause),
+    /// It sent a DTMF digit.
+    Dtmf(char),
+}
+
+/// Something the local side did that the far end may react to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocalEvent {
+    /// The switch started calling the far end (outbound channels).
+    Dialing,
+    /// The call is up: the switch answered an inbound call or the far end answered ours.
+    Up,
+    /// The switch hung up.
+    Hangup,
+}
+
+/// The far end of a channel, driven by time and by local events. Sans-io: it is told the time.
+pub trait Endpoint: Send + 'static {
+    /// When the far end next wants to act, if ever.
+    fn next_deadline(&self) -> Option<Instant>;
+    /// The deadline has come: what the far end does now.
+    fn on_deadline(&mut self, now: Instant) -> Option<RemoteAction>;
+    /// The local side did something.
+    fn on_local(&mut self, event: LocalEvent, now: Instant);
+    /// How the far end treats media (for `core show channel` and the media layer later).
+    fn media_mode(&self) -> &'static str {
+        "none"
+    }
+}
+
+/// A channel technology (`sim`, `null`, later `SIP`, `PJSIP`, `sofia`, `Local`, `loopback`).
+pub trait Tech: Send + Sync + 'static {
+    /// The technology name as written in dial strings.
+    fn name(&self) -> &'static str;
+    /// Checks a resource and builds the far end for it.
+    fn request(&self, resource: &str) -> Result<Box<dyn Endpoint>, DialStringError>;
+}
+
+/// The technologies known to the switch, by case-insensitive name.
+#[derive(Default)]
+pub struct TechRegistry {
+    techs: parking_lot::RwLock<HashMap<String, Arc<dyn Tech>>>,
+}
+
+impl TechRegistry {
+    /// A registry with the built-in `sim` and `null` technologies.
+    pub fn with_builtins() -> Self {
+        let reg = Self::default();
+        reg.register(Arc::new(SimTech));
+        reg.register(Arc::new(NullTech));
+        reg
+    }
+
+    /// Adds (or replaces) a technology.
+    pub fn register(&self, tech: Arc<dyn Tech>) {
+        self.techs.write().insert(tech.name().to_ascii_lowercase(), tech);
+    }
+
+    /// Finds a technology.
+    pub fn get(&self, name: &str) -> Option<Arc<dyn Tech>> {
+        self.techs.read().get(&name.to_ascii_lowercase()).cloned()
+    }
+
+    /// Known names, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<_> = self.techs.read().keys().cloned().collect();
+        names.sort();
+        names
+    }
+}

@@ -1,0 +1,252 @@
+//! The typed `switchyard.toml`: one struct per section, each with the defaults used when the section or
+//! key is absent, and no key that the file may not spell.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::cidr::Cidr;
+use super::scalars::{RtpPorts, SipListen, SipTransport, StoreUrl, socket_addr};
+
+/// The whole configuration. After loading, every path in it is resolved against the config file's
+/// directory (or the working directory for the embedded default) and `store.url` is always `Some`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub general: GeneralConfig,
+    pub store: StoreConfig,
+    pub dialplan: DialplanConfig,
+    pub ami: AmiConfig,
+    pub esl: EslConfig,
+    pub sip: SipConfig,
+    pub metrics: MetricsConfig,
+    pub bus: BusConfig,
+    pub core: CoreConfig,
+}
+
+impl Config {
+    /// The store URL: the configured one, or the SQLite database `switchyard.db` in the data directory.
+    pub fn store_url(&self) -> StoreUrl {
+        self.store
+            .url
+            .clone()
+            .unwrap_or_else(|| default_store_url(&self.general.data_dir))
+    }
+}
+
+/// `sqlite:<data_dir>/switchyard.db`.
+pub fn default_store_url(data_dir: &Path) -> StoreUrl {
+    StoreUrl::Sqlite(data_dir.join("switchyard.db"))
+}
+
+/// `[general]`
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GeneralConfig {
+    /// Store, control socket and generated credentials live here.
+    pub data_dir: PathBuf,
+    pub log_format: LogFormat,
+}
+
+impl Default for GeneralConfig {
+    fn default() -> Self {
+        GeneralConfig {
+            data_dir: PathBuf::from("switchyard-data"),
+            log_format: LogFormat::Human,
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+/// `[store]`
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// `None` in the file means `sqlite:<data_dir>/switchyard.db`; loading fills it in.
+    pub url: Option<StoreUrl>,
+}
+
+/// `[dialplan]`: files in their native formats.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DialplanConfig {
+    /// Asterisk `extensions.conf` files (their `#include`s are followed by the dialplan loader).
+    pub asterisk: Vec<PathBuf>,
+    /// FreeSWITCH XML dialplan files; glob patterns (`dialplan/*.xml`), expanded by the dialplan loader.
+    pub freeswitch: Vec<PathBuf>,
+}
+
+/// `[ami]`: the Asterisk Manager Interface listener.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AmiConfig {
+    pub enabled: bool,
+    #[serde(deserialize_with = "socket_addr")]
+    pub listen: SocketAddr,
+    pub users: Vec<AmiUser>,
+}
+
+impl Default for AmiConfig {
+    fn default() -> Self {
+        AmiConfig {
+            enabled: true,
+            listen: loopback(5038),
+            users: Vec::new(),
+        }
+    }
+}
+
+/// `[[ami.users]]`: one manager.conf-style account.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmiUser {
+    pub username: String,
+    pub secret: String,
+    /// Comma-separated manager.conf read classes (`system,call,log`, `all`, `none`).
+    #[serde(default = "all_classes")]
+    pub read: String,
+    /// Comma-separated manager.conf write classes.
+    #[serde(default = "all_classes")]
+    pub write: String,
+    /// When set, logins from addresses outside these blocks are refused.
+    #[serde(default)]
+    pub permit: Option<Vec<Cidr>>,
+}
+
+fn all_classes() -> String {
+    "all".to_string()
+}
+
+/// `[esl]`: the FreeSWITCH Event Socket inbound listener.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EslConfig {
+    pub enabled: bool,
+    #[serde(deserialize_with = "socket_addr")]
+    pub listen: SocketAddr,
+    /// `None` in the file: one is generated into the data directory (see `ensure_credentials`).
+    pub password: Option<String>,
+    /// When set, connections from addresses outside these blocks are refused.
+    pub acl: Option<Vec<Cidr>>,
+}
+
+impl Default for EslConfig {
+    fn default() -> Self {
+        EslConfig {
+            enabled: true,
+            listen: loopback(8021),
+            password: None,
+            acl: None,
+        }
+    }
+}
+
+/// `[sip]`
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SipConfig {
+    pub listen: Vec<SipListen>,
+    pub rtp_ports: RtpPorts,
+    pub users: Vec<SipUser>,
+}
+
+impl Default for SipConfig {
+    fn default() -> Self {
+        let on = |transport| SipListen {
+            transport,
+            addr: loopback(5060),
+        };
+        SipConfig {
+            listen: vec![on(SipTransport::Udp), on(SipTransport::Tcp)],
+            rtp_ports: RtpPorts {
+                first: 20000,
+                last: 30000,
+            },
+            users: Vec::new(),
+        }
+    }
+}
+
+/// `[[sip.users]]`: a registrar account, also the FreeSWITCH `user/<username>` directory entry.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SipUser {
+    pub username: String,
+    pub password: String,
+    /// Dialplan context for calls this user places.
+    #[serde(default = "default_context")]
+    pub context: String,
+}
+
+fn default_context() -> String {
+    "default".to_string()
+}
+
+/// `[metrics]`: the Prometheus scrape endpoint.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    pub enabled: bool,
+    #[serde(deserialize_with = "socket_addr")]
+    pub listen: SocketAddr,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig {
+            enabled: false,
+            listen: loopback(9464),
+        }
+    }
+}
+
+/// `[bus]`: event bus sizes, in events.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BusConfig {
+    /// How many recent events are kept for subscribers that reconnect or lag.
+    pub replay_window: usize,
+    /// Bounded queue per subscriber; overflow is counted and reported, never blocks the core.
+    pub subscriber_queue: usize,
+}
+
+impl Default for BusConfig {
+    fn default() -> Self {
+        BusConfig {
+            replay_window: 65536,
+            subscriber_queue: 16384,
+        }
+    }
+}
+
+/// `[core]`
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CoreConfig {
+    /// 0 means unlimited.
+    pub max_channels: usize,
+    /// How long channels get to hang up cleanly on shutdown.
+    pub shutdown_grace_ms: u64,
+}
+
+impl Default for CoreConfig {
+    fn default() -> Self {
+        CoreConfig {
+            max_channels: 0,
+            shutdown_grace_ms: 2000,
+        }
+    }
+}
+
+fn loopback(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}

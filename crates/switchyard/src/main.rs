@@ -1,0 +1,2 @@
+//! Switchyard binary entry point.
+fn main() {}
