@@ -225,7 +225,7 @@ impl Switch {
     fn new_snapshot(&self, dial: &DialString, tech: &str, req: &OriginateRequest) -> ChannelSnapshot {
         let id = req.channel_id.unwrap_or_else(ChannelId::new_v4);
         let mut snap = self.blank_snapshot(id, tech, dial.name_base(), Direction::Outbound);
-        snap.dialed = dial.resource.clone();
+        dial.name_base().clone_into(&mut snap.dialed);
         snap.caller = req.caller_id.clone();
         req.account.clone_into(&mut snap.account_code);
         for (k, v) in dial.variables.iter().chain(&req.variables) {

@@ -47,6 +47,7 @@ pub(crate) fn spawn_channel(
     };
     switch.channels().insert(handle.clone());
     switch.stats().channel_created(switch.now());
+    switch.stats().observe_active(switch.channels().len() as u64, switch.now());
     chan.publish(EventKind::ChannelCreate);
     tokio::spawn(run(chan, plan));
     handle

@@ -65,11 +65,7 @@ pub enum CredentialsError {
     },
 
     #[error("{}:{line}: invalid credentials file: {message}", path.display())]
-    Parse {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
+    Parse { path: PathBuf, line: usize, message: String },
 
     #[error(
         "{} holds secrets but has mode {mode:04o}, readable by others; \
@@ -83,9 +79,7 @@ pub enum CredentialsError {
 /// Fills in an AMI user (when AMI is enabled and has none) and an ESL password (when ESL is enabled and
 /// has none) from `<data_dir>/credentials.toml`, generating that file first if it does not exist.
 /// Returns `None` when the config already supplies everything it needs.
-pub fn ensure_credentials(
-    cfg: &mut Config,
-) -> Result<Option<GeneratedCredentials>, CredentialsError> {
+pub fn ensure_credentials(cfg: &mut Config) -> Result<Option<GeneratedCredentials>, CredentialsError> {
     let need_ami = cfg.ami.enabled && cfg.ami.users.is_empty();
     let need_esl = cfg.esl.enabled && cfg.esl.password.is_none();
     if !need_ami && !need_esl {
@@ -95,21 +89,13 @@ pub fn ensure_credentials(
     let (stored, newly_created) = read_or_create(&path)?;
     let ami = need_ami.then(|| {
         cfg.ami.users.push(local_admin(&stored));
-        AmiLogin {
-            username: stored.ami_username.clone(),
-            secret: stored.ami_secret.clone(),
-        }
+        AmiLogin { username: stored.ami_username.clone(), secret: stored.ami_secret.clone() }
     });
     let esl_password = need_esl.then(|| stored.esl_password.clone());
     if esl_password.is_some() {
         cfg.esl.password = esl_password.clone();
     }
-    Ok(Some(GeneratedCredentials {
-        ami,
-        esl_password,
-        path,
-        newly_created,
-    }))
+    Ok(Some(GeneratedCredentials { ami, esl_password, path, newly_created }))
 }
 
 /// The stored credentials and whether this call created them.
@@ -121,16 +107,10 @@ fn read_or_create(path: &Path) -> Result<(StoredCredentials, bool), CredentialsE
     match write_new(path, &stored) {
         Ok(()) => Ok((stored, true)),
         // Another process created it between our read and our write: use theirs.
-        Err(CredentialsError::Io { source, action, .. })
-            if source.kind() == io::ErrorKind::AlreadyExists =>
-        {
+        Err(CredentialsError::Io { source, action, .. }) if source.kind() == io::ErrorKind::AlreadyExists => {
             match read_stored(path)? {
                 Some(stored) => Ok((stored, false)),
-                None => Err(CredentialsError::Io {
-                    path: path.to_path_buf(),
-                    action,
-                    source,
-                }),
+                None => Err(CredentialsError::Io { path: path.to_path_buf(), action, source }),
             }
         }
         Err(err) => Err(err),
@@ -139,32 +119,18 @@ fn read_or_create(path: &Path) -> Result<(StoredCredentials, bool), CredentialsE
 
 /// The file's credentials, `None` if it does not exist; refused if others may read it.
 fn read_stored(path: &Path) -> Result<Option<StoredCredentials>, CredentialsError> {
-    let io_err = |action| {
-        move |source| CredentialsError::Io {
-            path: path.to_path_buf(),
-            action,
-            source,
-        }
-    };
+    let io_err = |action| move |source| CredentialsError::Io { path: path.to_path_buf(), action, source };
     let mut file = match File::open(path) {
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(io_err("open credentials file")(err)),
     };
-    let mode = file
-        .metadata()
-        .map_err(io_err("inspect credentials file"))?
-        .permissions()
-        .mode();
+    let mode = file.metadata().map_err(io_err("inspect credentials file"))?.permissions().mode();
     if mode & 0o077 != 0 {
-        return Err(CredentialsError::InsecurePermissions {
-            path: path.to_path_buf(),
-            mode: mode & 0o7777,
-        });
+        return Err(CredentialsError::InsecurePermissions { path: path.to_path_buf(), mode: mode & 0o7777 });
     }
     let mut text = String::new();
-    file.read_to_string(&mut text)
-        .map_err(io_err("read credentials file"))?;
+    file.read_to_string(&mut text).map_err(io_err("read credentials file"))?;
     parse_stored(path, &text).map(Some)
 }
 
@@ -204,34 +170,16 @@ fn random_secret() -> String {
 
 /// Creates the file (and its directory) readable by the owner only; fails if it already exists.
 fn write_new(path: &Path, stored: &StoredCredentials) -> Result<(), CredentialsError> {
-    let io_err = |action| {
-        move |source| CredentialsError::Io {
-            path: path.to_path_buf(),
-            action,
-            source,
-        }
-    };
+    let io_err = |action| move |source| CredentialsError::Io { path: path.to_path_buf(), action, source };
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
         let mut builder = DirBuilder::new();
-        builder
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(io_err("create data directory"))?;
+        builder.recursive(true).mode(0o700).create(dir).map_err(io_err("create data directory"))?;
     }
     let mut options = OpenOptions::new();
     options.write(true).create_new(true).mode(0o600);
-    let mut file = options
-        .open(path)
-        .map_err(io_err("create credentials file"))?;
-    let text = format!(
-        "{}{}",
-        FILE_HEADER,
-        toml::to_string(stored).expect("three strings serialize")
-    );
-    let written = file
-        .write_all(text.as_bytes())
-        .and_then(|()| file.sync_all());
+    let mut file = options.open(path).map_err(io_err("create credentials file"))?;
+    let text = format!("{}{}", FILE_HEADER, toml::to_string(stored).expect("three strings serialize"));
+    let written = file.write_all(text.as_bytes()).and_then(|()| file.sync_all());
     if let Err(err) = written {
         let _ = fs::remove_file(path);
         return Err(io_err("write credentials file")(err));
@@ -302,10 +250,7 @@ mod tests {
         let mut second = config_in(dir.path());
         let reused = ensure_credentials(&mut second).unwrap().unwrap();
         assert!(!reused.newly_created);
-        assert_eq!(
-            (reused.ami, reused.esl_password),
-            (created.ami, created.esl_password)
-        );
+        assert_eq!((reused.ami, reused.esl_password), (created.ami, created.esl_password));
         assert_eq!(first, second);
     }
 
@@ -364,10 +309,8 @@ mod tests {
         let text = "ami_username = \"admin\"\nami_secret = 5\nesl_password = \"x\"\n";
         write_file_0600(&path, text);
         let err = ensure_credentials(&mut config_in(dir.path())).unwrap_err();
-        let expected = format!(
-            "{}:2: invalid credentials file: invalid type: integer `5`, expected a string",
-            path.display()
-        );
+        let expected =
+            format!("{}:2: invalid credentials file: invalid type: integer `5`, expected a string", path.display());
         assert_eq!(err.to_string(), expected);
     }
 
@@ -375,15 +318,9 @@ mod tests {
     fn empty_stored_secrets_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("data/credentials.toml");
-        write_file_0600(
-            &path,
-            "ami_username = \"admin\"\nami_secret = \"\"\nesl_password = \"x\"\n",
-        );
+        write_file_0600(&path, "ami_username = \"admin\"\nami_secret = \"\"\nesl_password = \"x\"\n");
         let err = ensure_credentials(&mut config_in(dir.path())).unwrap_err();
-        let expected = format!(
-            "{}:1: invalid credentials file: 'ami_secret' must not be empty",
-            path.display()
-        );
+        let expected = format!("{}:1: invalid credentials file: 'ami_secret' must not be empty", path.display());
         assert_eq!(err.to_string(), expected);
     }
 

@@ -15,40 +15,20 @@ pub(crate) fn diagnose(doc: &Document<'_>, err: &toml::de::Error) -> ConfigError
         if !path.ends_with_key(&field) {
             path.0.push(Segment::Key(field));
         }
-        return ConfigError::UnknownKey {
-            file,
-            line,
-            col,
-            key: path.to_string(),
-            expected,
-        };
+        return ConfigError::UnknownKey { file, line, col, key: path.to_string(), expected };
     }
     if let Some(field) = missing_field(message) {
         path.0.push(Segment::Key(field));
-        return ConfigError::MissingKey {
-            file,
-            line,
-            key: path.to_string(),
-        };
+        return ConfigError::MissingKey { file, line, key: path.to_string() };
     }
-    ConfigError::InvalidValue {
-        file,
-        line,
-        key: path.to_string(),
-        reason: plain_words(message),
-    }
+    ConfigError::InvalidValue { file, line, key: path.to_string(), reason: plain_words(message) }
 }
 
 /// Parses serde's "unknown field `x`, expected one of `a`, `b`" (or "expected `a` or `b`").
 fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let rest = message.strip_prefix("unknown field `")?;
     let (field, rest) = rest.split_once('`')?;
-    let expected = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
+    let expected = rest.split('`').skip(1).step_by(2).map(str::to_string).collect();
     Some((field.to_string(), expected))
 }
 
@@ -61,9 +41,11 @@ fn missing_field(message: &str) -> Option<String> {
 /// Rewrites serde's data-model words into TOML's: a "map" is a table, a "sequence" an array, and
 /// "struct AmiConfig" is just a table.
 fn plain_words(message: &str) -> String {
-    let message = message
-        .replacen("invalid type: map,", "invalid type: table,", 1)
-        .replacen("invalid type: sequence,", "invalid type: array,", 1);
+    let message = message.replacen("invalid type: map,", "invalid type: table,", 1).replacen(
+        "invalid type: sequence,",
+        "invalid type: array,",
+        1,
+    );
     match message.split_once("expected struct ") {
         Some((before, _)) => format!("{before}expected a table"),
         None => message,
@@ -131,10 +113,7 @@ mod tests {
     fn bad_cidr_names_the_array_element() {
         let text = "[ami]\n\n[[ami.users]]\nusername = \"admin\"\nsecret = \"s\"\npermit = [\n\
                     \"127.0.0.1/32\",\n\"10.0.0.300/8\",\n]\n";
-        assert_eq!(
-            refusal(text),
-            "switchyard.toml:8: key 'ami.users[0].permit[1]': invalid CIDR '10.0.0.300/8'"
-        );
+        assert_eq!(refusal(text), "switchyard.toml:8: key 'ami.users[0].permit[1]': invalid CIDR '10.0.0.300/8'");
     }
 
     #[test]
@@ -143,10 +122,7 @@ mod tests {
             refusal("[esl]\nenabled = \"yes\"\n"),
             "switchyard.toml:2: key 'esl.enabled': invalid type: string \"yes\", expected a boolean"
         );
-        assert_eq!(
-            refusal("ami = 5\n"),
-            "switchyard.toml:1: key 'ami': invalid type: integer `5`, expected a table"
-        );
+        assert_eq!(refusal("ami = 5\n"), "switchyard.toml:1: key 'ami': invalid type: integer `5`, expected a table");
         assert_eq!(
             refusal("[core]\nmax_channels = -1\n"),
             "switchyard.toml:2: key 'core.max_channels': invalid value: integer `-1`, expected usize"
@@ -181,12 +157,8 @@ mod tests {
 
     #[test]
     fn missing_required_key_names_the_table_line_and_the_key() {
-        let text =
-            "[[ami.users]]\nusername = \"a\"\nsecret = \"s\"\n\n[[ami.users]]\nusername = \"b\"\n";
-        assert_eq!(
-            refusal(text),
-            "switchyard.toml:5: key 'ami.users[1].secret' is required but missing"
-        );
+        let text = "[[ami.users]]\nusername = \"a\"\nsecret = \"s\"\n\n[[ami.users]]\nusername = \"b\"\n";
+        assert_eq!(refusal(text), "switchyard.toml:5: key 'ami.users[1].secret' is required but missing");
         assert_eq!(
             refusal("sip.users = [{ username = \"1000\" }]\n"),
             "switchyard.toml:1: key 'sip.users[0].password' is required but missing"
@@ -204,10 +176,7 @@ mod tests {
 
     #[test]
     fn missing_field_messages_yield_the_field() {
-        assert_eq!(
-            missing_field("missing field `secret`"),
-            Some("secret".to_string())
-        );
+        assert_eq!(missing_field("missing field `secret`"), Some("secret".to_string()));
         assert_eq!(missing_field("invalid type"), None);
     }
 
@@ -217,9 +186,6 @@ mod tests {
             plain_words("invalid type: string \"x\", expected struct AmiConfig"),
             "invalid type: string \"x\", expected a table"
         );
-        assert_eq!(
-            plain_words("invalid type: sequence, expected a string"),
-            "invalid type: array, expected a string"
-        );
+        assert_eq!(plain_words("invalid type: sequence, expected a string"), "invalid type: array, expected a string");
     }
 }

@@ -66,11 +66,7 @@ struct Quoted<'a>(&'a str);
 impl fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let bare = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-        if !self.0.is_empty() && self.0.chars().all(bare) {
-            f.write_str(self.0)
-        } else {
-            write!(f, "{:?}", self.0)
-        }
+        if !self.0.is_empty() && self.0.chars().all(bare) { f.write_str(self.0) } else { write!(f, "{:?}", self.0) }
     }
 }
 
@@ -85,11 +81,7 @@ impl<'i> Document<'i> {
     /// Parses TOML syntax only; types and values are checked when deserializing.
     pub(crate) fn parse(text: &'i str, file: &Path) -> Result<Self, ConfigError> {
         match DeTable::parse(text) {
-            Ok(root) => Ok(Document {
-                file: file.to_path_buf(),
-                text,
-                root,
-            }),
+            Ok(root) => Ok(Document { file: file.to_path_buf(), text, root }),
             Err(err) => Err(syntax_error(text, file, &err)),
         }
     }
@@ -106,11 +98,7 @@ impl<'i> Document<'i> {
 
     /// The deepest key or value written exactly at `span`; empty when none is.
     pub(crate) fn path_at(&self, span: &Range<usize>) -> KeyPath {
-        let mut search = SpanSearch {
-            target: span,
-            path: Vec::new(),
-            best: Vec::new(),
-        };
+        let mut search = SpanSearch { target: span, path: Vec::new(), best: Vec::new() };
         search.table(self.root.get_ref());
         KeyPath(search.best)
     }
@@ -124,9 +112,7 @@ impl<'i> Document<'i> {
             let found = match (segment, value) {
                 (Segment::Key(key), None) => entry(self.root.get_ref(), &key),
                 (Segment::Key(key), Some(DeValue::Table(table))) => entry(table, &key),
-                (Segment::Index(i), Some(DeValue::Array(array))) => {
-                    array.get(i).map(|e| (e.span().start, e.get_ref()))
-                }
+                (Segment::Index(i), Some(DeValue::Array(array))) => array.get(i).map(|e| (e.span().start, e.get_ref())),
                 _ => None,
             };
             let Some((start, next)) = found else { break };
@@ -199,21 +185,13 @@ fn syntax_error(text: &str, file: &Path, err: &toml::de::Error) -> ConfigError {
     {
         message = format!("duplicate key `{key}`");
     }
-    ConfigError::Syntax {
-        file: file.to_path_buf(),
-        line,
-        col,
-        message,
-    }
+    ConfigError::Syntax { file: file.to_path_buf(), line, col, message }
 }
 
 /// 1-based line and column of a byte offset; tolerant of offsets past the end or inside a character.
 pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |nl| nl + 1);
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |nl| nl + 1);
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let is_char_start = |b: &&u8| (**b & 0xC0) != 0x80;
     let col = before[line_start..].iter().filter(is_char_start).count() + 1;
@@ -278,12 +256,7 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_syntax_errors_naming_the_key() {
-        let err = Document::parse("a = 1\na = 2\n", Path::new("t.toml"))
-            .err()
-            .unwrap();
-        assert_eq!(
-            err.to_string(),
-            "t.toml:2:1: TOML syntax error: duplicate key `a`"
-        );
+        let err = Document::parse("a = 1\na = 2\n", Path::new("t.toml")).err().unwrap();
+        assert_eq!(err.to_string(), "t.toml:2:1: TOML syntax error: duplicate key `a`");
     }
 }

@@ -51,8 +51,7 @@ fn load(path: &Path, check_files: bool) -> Result<Config, ConfigError> {
 /// The configuration `switchyard` runs with when given no file (`default.toml` beside this file):
 /// everything on 127.0.0.1, data in `./switchyard-data`, no users, no dialplan files.
 pub fn embedded_default() -> Config {
-    parse_str(EMBEDDED_DEFAULT_TEXT, EMBEDDED_DEFAULT_NAME)
-        .expect("the embedded default config is valid (tested)")
+    parse_str(EMBEDDED_DEFAULT_TEXT, EMBEDDED_DEFAULT_NAME).expect("the embedded default config is valid (tested)")
 }
 
 /// Deserializes and validates the document.
@@ -64,21 +63,13 @@ fn typed(doc: &Document<'_>) -> Result<Config, ConfigError> {
 
 /// The file's text; invalid UTF-8 is reported as a syntax error at the first bad byte.
 fn read_text(path: &Path) -> Result<String, ConfigError> {
-    let bytes = std::fs::read(path).map_err(|source| ConfigError::Io {
-        file: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(|source| ConfigError::Io { file: path.to_path_buf(), source })?;
     String::from_utf8(bytes).map_err(|err| {
         let valid = err.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&err.as_bytes()[..valid]);
         let (line, col) = position(&text, valid);
         let message = "the file is not valid UTF-8".to_string();
-        ConfigError::Syntax {
-            file: path.to_path_buf(),
-            line,
-            col,
-            message,
-        }
+        ConfigError::Syntax { file: path.to_path_buf(), line, col, message }
     })
 }
 
@@ -117,21 +108,12 @@ mod tests {
         let cfg = parse_str("", "empty.toml").unwrap();
         assert_eq!(cfg, embedded_default());
         assert_eq!(cfg.general.log_format, LogFormat::Human);
-        assert_eq!(
-            cfg.store_url(),
-            StoreUrl::Sqlite("switchyard-data/switchyard.db".into())
-        );
+        assert_eq!(cfg.store_url(), StoreUrl::Sqlite("switchyard-data/switchyard.db".into()));
         assert!(cfg.ami.enabled && cfg.esl.enabled && !cfg.metrics.enabled);
         assert_eq!(cfg.metrics.listen.to_string(), "127.0.0.1:9464");
         assert_eq!(cfg.sip.rtp_ports.to_string(), "20000-30000");
-        assert_eq!(
-            (cfg.bus.replay_window, cfg.bus.subscriber_queue),
-            (65536, 16384)
-        );
-        assert_eq!(
-            (cfg.core.max_channels, cfg.core.shutdown_grace_ms),
-            (0, 2000)
-        );
+        assert_eq!((cfg.bus.replay_window, cfg.bus.subscriber_queue), (65536, 16384));
+        assert_eq!((cfg.core.max_channels, cfg.core.shutdown_grace_ms), (0, 2000));
     }
 
     #[test]
@@ -141,10 +123,7 @@ mod tests {
         let cfg = parse_str(text, "t.toml").unwrap();
         assert_eq!(cfg.ami.listen.to_string(), "127.0.0.1:5038");
         let user = &cfg.ami.users[0];
-        assert_eq!(
-            (user.read.as_str(), user.write.as_str(), &user.permit),
-            ("all", "all", &None)
-        );
+        assert_eq!((user.read.as_str(), user.write.as_str(), &user.permit), ("all", "all", &None));
         assert_eq!(cfg.sip.users[0].context, "default");
     }
 
@@ -154,10 +133,7 @@ mod tests {
         let path = write(dir.path(), "switchyard.toml", CONTRACT_EXAMPLE);
         let cfg = load_file(&path).unwrap();
         assert_eq!(cfg.ami.users[0].username, "admin");
-        assert_eq!(
-            cfg.ami.users[0].permit.as_ref().unwrap()[0].to_string(),
-            "127.0.0.1/32"
-        );
+        assert_eq!(cfg.ami.users[0].permit.as_ref().unwrap()[0].to_string(), "127.0.0.1/32");
         assert_eq!(cfg.esl.password.as_deref(), Some("s3cret"));
         assert_eq!(cfg.esl.acl.as_ref().unwrap()[0].to_string(), "127.0.0.0/8");
         assert_eq!(cfg.sip.listen.len(), 2);
@@ -202,20 +178,14 @@ mod tests {
         let path = dir.path().join("bad.toml");
         fs::write(&path, b"[general]\ndata_dir = \"a\xff\"\n").unwrap();
         let err = load_file(&path).unwrap_err();
-        let expected = format!(
-            "{}:2:14: TOML syntax error: the file is not valid UTF-8",
-            path.display()
-        );
+        let expected = format!("{}:2:14: TOML syntax error: the file is not valid UTF-8", path.display());
         assert_eq!(err.to_string(), expected);
     }
 
     #[test]
     fn toml_syntax_errors_name_file_line_and_column() {
         let err = parse_str("[general]\ndata_dir = \"x\n", "switchyard.toml").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "switchyard.toml:2:14: TOML syntax error: invalid basic string, expected `\"`"
-        );
+        assert_eq!(err.to_string(), "switchyard.toml:2:14: TOML syntax error: invalid basic string, expected `\"`");
     }
 
     #[test]
@@ -233,11 +203,8 @@ mod tests {
         let path = write(dir.path(), "switchyard.toml", CONTRACT_EXAMPLE);
         let err = check_file(&path).unwrap_err();
         let missing = dir.path().join("extensions.conf");
-        let expected = format!(
-            "{}:9: key 'dialplan.asterisk[0]': file not found: {}",
-            path.display(),
-            missing.display()
-        );
+        let expected =
+            format!("{}:9: key 'dialplan.asterisk[0]': file not found: {}", path.display(), missing.display());
         assert_eq!(err.to_string(), expected);
     }
 
@@ -257,10 +224,7 @@ mod tests {
 
     /// The largest char boundary of `text` at or below `index`.
     fn char_boundary(text: &str, index: usize) -> usize {
-        (0..=index.min(text.len()))
-            .rev()
-            .find(|&i| text.is_char_boundary(i))
-            .unwrap_or(0)
+        (0..=index.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)
     }
 
     proptest::proptest! {

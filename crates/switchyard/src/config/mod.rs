@@ -20,14 +20,13 @@ mod validate;
 
 pub use cidr::Cidr;
 pub use credentials::{
-    AmiLogin, CREDENTIALS_FILE, CredentialsError, GENERATED_AMI_USERNAME, GeneratedCredentials,
-    ensure_credentials,
+    AmiLogin, CREDENTIALS_FILE, CredentialsError, GENERATED_AMI_USERNAME, GeneratedCredentials, ensure_credentials,
 };
 pub use error::ConfigError;
 pub use load::{EMBEDDED_DEFAULT_NAME, check_file, embedded_default, load_file, parse_str};
 pub use model::{
-    AmiConfig, AmiUser, BusConfig, Config, CoreConfig, DialplanConfig, EslConfig, GeneralConfig,
-    LogFormat, MetricsConfig, SipConfig, SipUser, StoreConfig,
+    AmiConfig, AmiUser, BusConfig, Config, CoreConfig, DialplanConfig, EslConfig, GeneralConfig, LogFormat,
+    MetricsConfig, SipConfig, SipUser, StoreConfig,
 };
 pub use scalars::{RtpPorts, SQLITE_IN_MEMORY, SipListen, SipTransport, StoreUrl};
 pub use validate::AMI_CLASSES;

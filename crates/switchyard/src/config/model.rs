@@ -28,10 +28,7 @@ pub struct Config {
 impl Config {
     /// The store URL: the configured one, or the SQLite database `switchyard.db` in the data directory.
     pub fn store_url(&self) -> StoreUrl {
-        self.store
-            .url
-            .clone()
-            .unwrap_or_else(|| default_store_url(&self.general.data_dir))
+        self.store.url.clone().unwrap_or_else(|| default_store_url(&self.general.data_dir))
     }
 }
 
@@ -51,10 +48,7 @@ pub struct GeneralConfig {
 
 impl Default for GeneralConfig {
     fn default() -> Self {
-        GeneralConfig {
-            data_dir: PathBuf::from("switchyard-data"),
-            log_format: LogFormat::Human,
-        }
+        GeneralConfig { data_dir: PathBuf::from("switchyard-data"), log_format: LogFormat::Human }
     }
 }
 
@@ -97,11 +91,7 @@ pub struct AmiConfig {
 
 impl Default for AmiConfig {
     fn default() -> Self {
-        AmiConfig {
-            enabled: true,
-            listen: loopback(5038),
-            users: Vec::new(),
-        }
+        AmiConfig { enabled: true, listen: loopback(5038), users: Vec::new() }
     }
 }
 
@@ -141,12 +131,7 @@ pub struct EslConfig {
 
 impl Default for EslConfig {
     fn default() -> Self {
-        EslConfig {
-            enabled: true,
-            listen: loopback(8021),
-            password: None,
-            acl: None,
-        }
+        EslConfig { enabled: true, listen: loopback(8021), password: None, acl: None }
     }
 }
 
@@ -161,16 +146,10 @@ pub struct SipConfig {
 
 impl Default for SipConfig {
     fn default() -> Self {
-        let on = |transport| SipListen {
-            transport,
-            addr: loopback(5060),
-        };
+        let on = |transport| SipListen { transport, addr: loopback(5060) };
         SipConfig {
             listen: vec![on(SipTransport::Udp), on(SipTransport::Tcp)],
-            rtp_ports: RtpPorts {
-                first: 20000,
-                last: 30000,
-            },
+            rtp_ports: RtpPorts { first: 20000, last: 30000 },
             users: Vec::new(),
         }
     }
@@ -202,10 +181,7 @@ pub struct MetricsConfig {
 
 impl Default for MetricsConfig {
     fn default() -> Self {
-        MetricsConfig {
-            enabled: false,
-            listen: loopback(9464),
-        }
+        MetricsConfig { enabled: false, listen: loopback(9464) }
     }
 }
 
@@ -221,10 +197,7 @@ pub struct BusConfig {
 
 impl Default for BusConfig {
     fn default() -> Self {
-        BusConfig {
-            replay_window: 65536,
-            subscriber_queue: 16384,
-        }
+        BusConfig { replay_window: 65536, subscriber_queue: 16384 }
     }
 }
 
@@ -240,10 +213,7 @@ pub struct CoreConfig {
 
 impl Default for CoreConfig {
     fn default() -> Self {
-        CoreConfig {
-            max_channels: 0,
-            shutdown_grace_ms: 2000,
-        }
+        CoreConfig { max_channels: 0, shutdown_grace_ms: 2000 }
     }
 }
 

@@ -12,19 +12,12 @@ use super::scalars::{SQLITE_IN_MEMORY, StoreUrl};
 /// `base` is the config file's directory; an empty `base` leaves paths relative to the working directory.
 pub(crate) fn resolve_paths(cfg: &mut Config, base: &Path) {
     cfg.general.data_dir = base.join(&cfg.general.data_dir);
-    for path in cfg
-        .dialplan
-        .asterisk
-        .iter_mut()
-        .chain(&mut cfg.dialplan.freeswitch)
-    {
+    for path in cfg.dialplan.asterisk.iter_mut().chain(&mut cfg.dialplan.freeswitch) {
         *path = base.join(&*path);
     }
     cfg.store.url = Some(match cfg.store.url.take() {
         None => default_store_url(&cfg.general.data_dir),
-        Some(StoreUrl::Sqlite(path)) if path != Path::new(SQLITE_IN_MEMORY) => {
-            StoreUrl::Sqlite(base.join(path))
-        }
+        Some(StoreUrl::Sqlite(path)) if path != Path::new(SQLITE_IN_MEMORY) => StoreUrl::Sqlite(base.join(path)),
         Some(other) => other,
     });
 }
@@ -66,10 +59,7 @@ mod tests {
 
     #[test]
     fn fixed_prefix_stops_at_the_first_wildcard() {
-        assert_eq!(
-            fixed_prefix(Path::new("/etc/fs/dialplan/*.xml")),
-            Some("/etc/fs/dialplan".into())
-        );
+        assert_eq!(fixed_prefix(Path::new("/etc/fs/dialplan/*.xml")), Some("/etc/fs/dialplan".into()));
         assert_eq!(fixed_prefix(Path::new("a/*/b/[ab].xml")), Some("a".into()));
         assert_eq!(fixed_prefix(Path::new("*.xml")), Some(PathBuf::new()));
         assert_eq!(fixed_prefix(Path::new("dialplan/public.xml")), None);
@@ -81,10 +71,7 @@ mod tests {
         cfg.dialplan.asterisk = vec!["extensions.conf".into(), "/etc/asterisk/x.conf".into()];
         resolve_paths(&mut cfg, Path::new("/srv/sy"));
         assert_eq!(cfg.general.data_dir, Path::new("/srv/sy/switchyard-data"));
-        assert_eq!(
-            cfg.dialplan.asterisk[0],
-            Path::new("/srv/sy/extensions.conf")
-        );
+        assert_eq!(cfg.dialplan.asterisk[0], Path::new("/srv/sy/extensions.conf"));
         assert_eq!(cfg.dialplan.asterisk[1], Path::new("/etc/asterisk/x.conf"));
     }
 

@@ -31,8 +31,7 @@ pub(crate) fn socket_addr<'de, D: Deserializer<'de>>(de: D) -> Result<SocketAddr
 }
 
 fn parse_socket_addr(text: &str) -> Result<SocketAddr, String> {
-    text.parse()
-        .map_err(|_| format!("expected a socket address like 127.0.0.1:5038, got '{text}'"))
+    text.parse().map_err(|_| format!("expected a socket address like 127.0.0.1:5038, got '{text}'"))
 }
 
 /// SIP transport of one listening socket.
@@ -98,9 +97,7 @@ impl FromStr for RtpPorts {
         let port = |p: &str| p.trim().parse::<u16>().map_err(|_| expected());
         let (first, last) = (port(first)?, port(last)?);
         if first < 1024 || first >= last {
-            return Err(format!(
-                "port range '{text}' must satisfy 1024 <= first < last <= 65535"
-            ));
+            return Err(format!("port range '{text}' must satisfy 1024 <= first < last <= 65535"));
         }
         if first % 2 != 0 {
             return Err(format!("port range '{text}' must start on an even port"));
@@ -146,9 +143,7 @@ impl FromStr for StoreUrl {
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             return Ok(StoreUrl::Postgres(text.to_string()));
         }
-        Err(format!(
-            "unsupported store url '{text}': expected sqlite:PATH or postgres://user:pass@host/db"
-        ))
+        Err(format!("unsupported store url '{text}': expected sqlite:PATH or postgres://user:pass@host/db"))
     }
 }
 
@@ -173,10 +168,7 @@ mod tests {
 
     #[test]
     fn socket_addresses_need_an_ip_and_a_port() {
-        assert_eq!(
-            parse_socket_addr("[::1]:8021"),
-            Ok("[::1]:8021".parse().unwrap())
-        );
+        assert_eq!(parse_socket_addr("[::1]:8021"), Ok("[::1]:8021".parse().unwrap()));
         assert_eq!(
             parse_socket_addr("localhost"),
             Err("expected a socket address like 127.0.0.1:5038, got 'localhost'".to_string())
@@ -193,51 +185,27 @@ mod tests {
 
     #[test]
     fn sip_listen_rejects_unknown_transports_and_bad_addresses() {
-        for bad in [
-            "tls:127.0.0.1:5061",
-            "127.0.0.1:5060",
-            "udp:127.0.0.1",
-            "udp",
-            "",
-        ] {
-            assert_eq!(
-                bad.parse::<SipListen>(),
-                Err(format!("expected udp:IP:PORT or tcp:IP:PORT, got '{bad}'"))
-            );
+        for bad in ["tls:127.0.0.1:5061", "127.0.0.1:5060", "udp:127.0.0.1", "udp", ""] {
+            assert_eq!(bad.parse::<SipListen>(), Err(format!("expected udp:IP:PORT or tcp:IP:PORT, got '{bad}'")));
         }
     }
 
     #[test]
     fn rtp_ports_accept_an_even_start_below_the_end() {
-        assert_eq!(
-            "20000-30000".parse(),
-            Ok(RtpPorts {
-                first: 20000,
-                last: 30000
-            })
-        );
-        assert_eq!(
-            "1024-65535".parse::<RtpPorts>().unwrap().to_string(),
-            "1024-65535"
-        );
+        assert_eq!("20000-30000".parse(), Ok(RtpPorts { first: 20000, last: 30000 }));
+        assert_eq!("1024-65535".parse::<RtpPorts>().unwrap().to_string(), "1024-65535");
     }
 
     #[test]
     fn rtp_ports_reject_malformed_ranges() {
         for bad in ["20000", "a-b", "20000-70000", "-", "20000-"] {
-            assert_eq!(
-                bad.parse::<RtpPorts>(),
-                Err(format!(
-                    "expected a port range like 20000-30000, got '{bad}'"
-                ))
-            );
+            assert_eq!(bad.parse::<RtpPorts>(), Err(format!("expected a port range like 20000-30000, got '{bad}'")));
         }
     }
 
     #[test]
     fn rtp_ports_reject_privileged_empty_or_odd_ranges() {
-        let order =
-            |t: &str| format!("port range '{t}' must satisfy 1024 <= first < last <= 65535");
+        let order = |t: &str| format!("port range '{t}' must satisfy 1024 <= first < last <= 65535");
         assert_eq!("1000-2000".parse::<RtpPorts>(), Err(order("1000-2000")));
         assert_eq!("3000-3000".parse::<RtpPorts>(), Err(order("3000-3000")));
         assert_eq!("4000-3000".parse::<RtpPorts>(), Err(order("4000-3000")));
@@ -249,14 +217,8 @@ mod tests {
 
     #[test]
     fn store_urls_are_sqlite_paths_or_postgres_urls() {
-        assert_eq!(
-            "sqlite:a/b.db".parse(),
-            Ok(StoreUrl::Sqlite("a/b.db".into()))
-        );
-        assert_eq!(
-            "sqlite:///abs.db".parse(),
-            Ok(StoreUrl::Sqlite("/abs.db".into()))
-        );
+        assert_eq!("sqlite:a/b.db".parse(), Ok(StoreUrl::Sqlite("a/b.db".into())));
+        assert_eq!("sqlite:///abs.db".parse(), Ok(StoreUrl::Sqlite("/abs.db".into())));
         let pg = "postgres://u:p@db/switchyard";
         assert_eq!(pg.parse(), Ok(StoreUrl::Postgres(pg.to_string())));
         assert_eq!(pg.parse::<StoreUrl>().unwrap().to_string(), pg);
@@ -266,15 +228,10 @@ mod tests {
     fn store_urls_of_other_kinds_are_rejected() {
         assert_eq!(
             "mysql://db".parse::<StoreUrl>(),
-            Err(
-                "unsupported store url 'mysql://db': expected sqlite:PATH or \
+            Err("unsupported store url 'mysql://db': expected sqlite:PATH or \
                  postgres://user:pass@host/db"
-                    .to_string()
-            )
+                .to_string())
         );
-        assert_eq!(
-            "sqlite:".parse::<StoreUrl>(),
-            Err("store url 'sqlite:' has no database path".to_string())
-        );
+        assert_eq!("sqlite:".parse::<StoreUrl>(), Err("store url 'sqlite:' has no database path".to_string()));
     }
 }

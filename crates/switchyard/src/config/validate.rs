@@ -32,8 +32,7 @@ pub const AMI_CLASSES: &[&str] = &[
     "none",
 ];
 
-const EMPTY_ESL_PASSWORD: &str =
-    "empty secrets are not allowed; remove the key to have one generated";
+const EMPTY_ESL_PASSWORD: &str = "empty secrets are not allowed; remove the key to have one generated";
 
 /// Checks `cfg` as deserialized from `doc` (before paths are resolved); the first problem found wins.
 pub(crate) fn validate(cfg: &Config, doc: &Document<'_>) -> Result<(), ConfigError> {
@@ -97,15 +96,9 @@ fn check_username<'a>(
 }
 
 fn check_classes(list: &str, key: &str, doc: &Document<'_>) -> Result<(), ConfigError> {
-    let names = list
-        .split(',')
-        .map(str::trim)
-        .filter(|name| !name.is_empty());
+    let names = list.split(',').map(str::trim).filter(|name| !name.is_empty());
     for name in names {
-        if !AMI_CLASSES
-            .iter()
-            .any(|class| class.eq_ignore_ascii_case(name))
-        {
+        if !AMI_CLASSES.iter().any(|class| class.eq_ignore_ascii_case(name)) {
             let known = AMI_CLASSES.join(", ");
             return Err(doc.invalid(key, format!("unknown AMI class '{name}' (known: {known})")));
         }
@@ -143,10 +136,7 @@ mod tests {
     #[test]
     fn ami_usernames_must_be_unique() {
         let text = format!("{AMI_ADMIN}{AMI_ADMIN}");
-        assert_eq!(
-            refusal(&text),
-            "switchyard.toml:5: key 'ami.users[1].username': duplicate AMI username 'admin'"
-        );
+        assert_eq!(refusal(&text), "switchyard.toml:5: key 'ami.users[1].username': duplicate AMI username 'admin'");
     }
 
     #[test]

@@ -1,0 +1,179 @@
+//! `switchyard bench calls`: drives sim calls through an in-process core and reports setup rate,
+//! concurrency, memory per channel and setup latency.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Subcommand;
+use parking_lot::Mutex;
+use switchyard_core::tech::parse_duration;
+use switchyard_core::{BusConfig, OriginateRequest, OriginateTarget, Switch, SwitchConfig, SwitchInfo, SystemClock};
+
+/// Load runs.
+#[derive(Subcommand, Debug)]
+pub enum BenchKind {
+    /// Originate sim calls at a fixed rate.
+    Calls {
+        /// Call attempts per second.
+        #[arg(long, default_value_t = 1000)]
+        rate: u32,
+        /// How long to keep originating (e.g. 10s).
+        #[arg(long, default_value = "10s", value_parser = parse_duration)]
+        duration: Duration,
+        /// How long each answered call stays up (e.g. 30s); 0 hangs up at once.
+        #[arg(long, default_value = "0s", value_parser = parse_duration)]
+        hold: Duration,
+    },
+}
+
+/// Runs the chosen benchmark.
+pub fn run(kind: BenchKind) -> anyhow::Result<ExitCode> {
+    let BenchKind::Calls { rate, duration, hold } = kind;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let report = rt.block_on(bench_calls(rate.max(1), duration, hold));
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resident memory of this process in bytes.
+fn rss_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    pages * 4096
+}
+
+struct Tally {
+    latencies_us: Vec<u32>,
+    answered: u64,
+    failed: u64,
+}
+
+async fn bench_calls(rate: u32, duration: Duration, hold: Duration) -> String {
+    let switch = bench_switch();
+    let tally = Arc::new(Mutex::new(Tally { latencies_us: Vec::new(), answered: 0, failed: 0 }));
+    let base_rss = rss_bytes();
+    let (mut peak, mut peak_rss, mut attempted) = (0usize, base_rss, 0u64);
+    let start = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_millis(1));
+    let mut next_progress = Duration::from_secs(1);
+    while start.elapsed() < duration {
+        tick.tick().await;
+        let due = (start.elapsed().as_secs_f64() * f64::from(rate)) as u64;
+        while attempted < due {
+            attempted += 1;
+            start_call(&switch, attempted, hold, &tally);
+        }
+        let live = switch.channels().len();
+        if live > peak {
+            peak = live;
+            peak_rss = peak_rss.max(rss_bytes());
+        }
+        if start.elapsed() >= next_progress {
+            next_progress += Duration::from_secs(1);
+            progress(start.elapsed(), &tally, live, peak);
+        }
+    }
+    let elapsed = start.elapsed();
+    peak_rss = peak_rss.max(rss_bytes());
+    drain(&switch, hold).await;
+    let t = tally.lock();
+    summary(rate, attempted, elapsed, &t, peak, base_rss, peak_rss)
+}
+
+fn bench_switch() -> Switch {
+    Switch::new(SwitchConfig {
+        info: SwitchInfo {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            hostname: "bench".to_owned(),
+            core_uuid: switchyard_core::ChannelId::new_v4().to_string(),
+            max_channels: 0,
+        },
+        bus: BusConfig::default(),
+        clock: Arc::new(SystemClock),
+    })
+}
+
+fn start_call(switch: &Switch, n: u64, hold: Duration, tally: &Arc<Mutex<Tally>>) {
+    let target = OriginateTarget::App { name: "Wait".to_owned(), args: format!("{}", hold.as_secs_f64()) };
+    let req = OriginateRequest::new(format!("sim/bench{n}"), target);
+    let began = Instant::now();
+    let pending = match switch.originate(req) {
+        Ok(p) => p,
+        Err(_) => {
+            tally.lock().failed += 1;
+            return;
+        }
+    };
+    let tally = tally.clone();
+    tokio::spawn(async move {
+        let outcome = pending.outcome().await;
+        let us = began.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+        let mut t = tally.lock();
+        if outcome.answered {
+            t.answered += 1;
+            t.latencies_us.push(us);
+        } else {
+            t.failed += 1;
+        }
+    });
+}
+
+fn progress(elapsed: Duration, tally: &Mutex<Tally>, live: usize, peak: usize) {
+    let t = tally.lock();
+    let rate = t.answered as f64 / elapsed.as_secs_f64();
+    eprintln!(
+        "[{:>4.0}s] answered {} ({rate:.0}/s), failed {}, live {live}, peak {peak}, rss {} MiB",
+        elapsed.as_secs_f64(),
+        t.answered,
+        t.failed,
+        rss_bytes() / (1 << 20)
+    );
+}
+
+/// Lets held calls finish (bounded: hold + 10 s).
+async fn drain(switch: &Switch, hold: Duration) {
+    let deadline = Instant::now() + hold + Duration::from_secs(10);
+    while !switch.channels().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    f64::from(sorted[i]) / 1000.0
+}
+
+fn summary(
+    rate: u32,
+    attempted: u64,
+    elapsed: Duration,
+    t: &Tally,
+    peak: usize,
+    base_rss: u64,
+    peak_rss: u64,
+) -> String {
+    let mut lat = t.latencies_us.clone();
+    lat.sort_unstable();
+    let per_channel = (peak_rss.saturating_sub(base_rss)) as f64 / peak.max(1) as f64 / 1024.0;
+    format!(
+        "calls:       {attempted} attempted, {} answered, {} failed in {:.2}s\n\
+         setup rate:  {:.0} answered calls/s (target {rate}/s)\n\
+         concurrent:  peak {peak} channels\n\
+         memory:      RSS {:.1} MiB at start, {:.1} MiB at peak: {per_channel:.1} KiB per channel\n\
+         latency:     originate→answer p50 {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        t.answered,
+        t.failed,
+        elapsed.as_secs_f64(),
+        t.answered as f64 / elapsed.as_secs_f64(),
+        base_rss as f64 / 1048576.0,
+        peak_rss as f64 / 1048576.0,
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.9),
+        percentile(&lat, 0.99),
+        percentile(&lat, 1.0),
+    )
+}

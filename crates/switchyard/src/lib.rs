@@ -1,0 +1,12 @@
+//! The Switchyard program: configuration, the running server (control socket, metrics, shutdown), the
+//! console client and load benchmarks, wired around `switchyard-core` and `switchyard-store`.
+//! `main.rs` only parses the command line and calls `args::dispatch`.
+#![forbid(unsafe_code)]
+
+pub mod args;
+pub mod bench;
+pub mod cli_client;
+pub mod config;
+pub mod control_proto;
+pub mod logging;
+pub mod server;

@@ -1,0 +1,84 @@
+//! Running the switch: data directory, store, credentials, the core, the control socket, metrics, and
+//! an orderly shutdown on SIGTERM/SIGINT.
+
+mod banner;
+mod control;
+mod cpu;
+mod datadir;
+mod metrics;
+mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use switchyard_core::{BusConfig, Switch, SwitchConfig, SwitchInfo, SystemClock};
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::config::{self, Config};
+
+/// Runs until SIGTERM or SIGINT. `embedded` says the config is the built-in default.
+pub fn run(mut cfg: Config, embedded: bool) -> anyhow::Result<()> {
+    let lock = datadir::prepare(&cfg.general.data_dir)?;
+    let generated = config::ensure_credentials(&mut cfg).context("credentials")?;
+    let store = store::open(&cfg)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(serve(cfg, embedded, generated, store))?;
+    drop(lock);
+    Ok(())
+}
+
+async fn serve(
+    cfg: Config,
+    embedded: bool,
+    generated: Option<config::GeneratedCredentials>,
+    store: Arc<dyn switchyard_store::Store>,
+) -> anyhow::Result<()> {
+    let switch = build_switch(&cfg);
+    let control_path = cfg.general.data_dir.join(crate::control_proto::SOCKET_NAME);
+    let control = control::ControlServer::bind(&control_path, switch.clone())?;
+    let metrics_addr = match cfg.metrics.enabled {
+        true => Some(metrics::serve(cfg.metrics.listen, switch.clone()).await?),
+        false => None,
+    };
+    tokio::spawn(cpu::sample_idle_cpu(switch.clone()));
+    banner::print(&cfg, embedded, generated.as_ref(), &control_path, metrics_addr);
+    let control_task = tokio::spawn(control.serve());
+    wait_for_signal().await?;
+    tracing::info!("shutting down: hanging up channels");
+    control_task.abort();
+    let left = switch.shutdown(Duration::from_millis(cfg.core.shutdown_grace_ms)).await;
+    if left > 0 {
+        tracing::warn!("{left} channel(s) still alive after the shutdown grace period");
+    }
+    let _ = std::fs::remove_file(&control_path);
+    tokio::task::spawn_blocking(move || store.flush()).await?.context("flushing the store")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn build_switch(cfg: &Config) -> Switch {
+    let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "localhost".to_owned());
+    Switch::new(SwitchConfig {
+        info: SwitchInfo {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            hostname,
+            core_uuid: switchyard_core::ChannelId::new_v4().to_string(),
+            max_channels: cfg.core.max_channels,
+        },
+        bus: BusConfig { replay_window: cfg.bus.replay_window, subscriber_queue: cfg.bus.subscriber_queue },
+        clock: Arc::new(SystemClock),
+    })
+}
+
+async fn wait_for_signal() -> anyhow::Result<()> {
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+    Ok(())
+}
