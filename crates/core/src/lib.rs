@@ -35,4 +35,4 @@ pub use id::ChannelId;
 pub use originate::{OriginateOutcome, OriginateReason, OriginateRequest, OriginateTarget};
 pub use snapshot::{CallerId, ChannelSnapshot, Direction};
 pub use state::{CallState, ChannelState, LineState, Phase};
-pub use switch::{Switch, SwitchConfig, SwitchInfo};
+pub use switch::{BridgeError, Switch, SwitchConfig, SwitchInfo};

@@ -220,3 +220,37 @@ impl Switch {
         }
     }
 }
+
+/// Why two channels could not be bridged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BridgeError {
+    /// A channel is gone or hanging up.
+    #[error("no such channel")]
+    NoSuchChannel,
+    /// Both sides are the same channel.
+    #[error("cannot bridge a channel to itself")]
+    SameChannel,
+}
+
+impl Switch {
+    /// Joins two live channels in a new two-party bridge; returns the bridge id. Each channel leaves
+    /// any bridge it was in.
+    pub fn bridge(&self, a: ChannelId, b: ChannelId) -> Result<String, BridgeError> {
+        if a == b {
+            return Err(BridgeError::SameChannel);
+        }
+        let get = |id| self.channels().get(id).filter(|h| h.is_alive()).ok_or(BridgeError::NoSuchChannel);
+        let (ha, hb) = (get(a)?, get(b)?);
+        if ha.snapshot().state.phase().is_ending() || hb.snapshot().state.phase().is_ending() {
+            return Err(BridgeError::NoSuchChannel);
+        }
+        let bridge_id = uuid::Uuid::new_v4().to_string();
+        let join = |h: &crate::channel::ChannelHandle, peer: &crate::channel::ChannelHandle| {
+            h.send(crate::channel::ChannelCommand::JoinBridge { bridge_id: bridge_id.clone(), peer: peer.clone() })
+        };
+        join(&ha, &hb).map_err(|_| BridgeError::NoSuchChannel)?;
+        join(&hb, &ha).map_err(|_| BridgeError::NoSuchChannel)?;
+        Ok(bridge_id)
+    }
+}

@@ -1,6 +1,7 @@
 //! Messages a channel's task accepts from its handles.
 
 use crate::cause::HangupCause;
+use crate::channel::ChannelHandle;
 use crate::tech::RemoteAction;
 
 /// A request sent to a channel's task.
@@ -40,5 +41,17 @@ pub enum ChannelCommand {
         app: String,
         /// Arguments.
         args: String,
+    },
+    /// Join a two-party bridge with `peer`.
+    JoinBridge {
+        /// Bridge id.
+        bridge_id: String,
+        /// The other channel.
+        peer: ChannelHandle,
+    },
+    /// The peer left the bridge (it hung up or was taken elsewhere).
+    PeerLeft {
+        /// Bridge id.
+        bridge_id: String,
     },
 }

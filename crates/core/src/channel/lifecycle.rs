@@ -43,6 +43,9 @@ pub(crate) fn spawn_channel(
         hangup: None,
         redirect: None,
         queued_apps: VecDeque::new(),
+        bridge: None,
+        phase_before_bridge: Phase::New,
+        unbridged: false,
         extensions: Extensions::default(),
     };
     switch.channels().insert(handle.clone());
@@ -146,6 +149,7 @@ impl Channel {
         self.request_hangup(cause, "channel");
         self.endpoint.on_local(LocalEvent::Hangup, Instant::now());
         self.snap.hungup = Some(self.switch.now());
+        self.leave_bridge(true);
         if let Some(engine) = self.switch().dialplan() {
             engine.run_hangup(self).await;
         }

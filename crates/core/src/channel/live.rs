@@ -42,6 +42,9 @@ pub struct Channel {
     pub(crate) hangup: Option<HangupCause>,
     pub(crate) redirect: Option<Interrupted>,
     pub(crate) queued_apps: VecDeque<(String, String)>,
+    pub(crate) bridge: Option<(String, super::ChannelHandle)>,
+    pub(crate) phase_before_bridge: Phase,
+    pub(crate) unbridged: bool,
     /// State other crates keep on the channel (Gosub stack, hangup handlers, …).
     pub extensions: Extensions,
 }

@@ -1,5 +1,6 @@
 //! Channels: each is an async task owning its state; everything else holds a `ChannelHandle`.
 
+mod bridge;
 mod command;
 mod extensions;
 mod handle;

@@ -18,6 +18,8 @@ pub struct WaitFor {
     pub answer: bool,
     /// A queued application (parked channels).
     pub queued_app: bool,
+    /// The end of the bridge the channel is in.
+    pub unbridged: bool,
 }
 
 /// Why a wait returned without interruption.
@@ -31,6 +33,8 @@ pub enum Woken {
     Answered,
     /// An application was queued.
     QueuedApp,
+    /// The bridge ended.
+    Unbridged,
 }
 
 impl Channel {
@@ -82,6 +86,9 @@ impl Channel {
         {
             return Some(Woken::Digit(d));
         }
+        if want.unbridged && std::mem::take(&mut self.unbridged) {
+            return Some(Woken::Unbridged);
+        }
         (want.queued_app && !self.queued_apps.is_empty()).then_some(Woken::QueuedApp)
     }
 
@@ -98,6 +105,8 @@ impl Channel {
                 self.redirect = Some(Interrupted::Redirected { context, exten, priority });
             }
             ChannelCommand::Execute { app, args } => self.queued_apps.push_back((app, args)),
+            ChannelCommand::JoinBridge { bridge_id, peer } => self.join_bridge(bridge_id, peer),
+            ChannelCommand::PeerLeft { bridge_id } => self.peer_left(&bridge_id),
         }
     }
 

@@ -6,6 +6,7 @@ mod asterisk_channels;
 mod asterisk_core;
 mod asterisk_hangup;
 mod asterisk_originate;
+mod fs_bridge;
 mod fs_originate;
 mod fs_show;
 mod fs_status;
@@ -121,6 +122,7 @@ impl CommandRegistry {
         fs_status::register(&reg);
         fs_show::register(&reg);
         fs_originate::register(&reg);
+        fs_bridge::register(&reg);
         reg
     }
 

@@ -160,3 +160,44 @@ async fn shutdown_hangs_up_every_channel_with_system_shutdown() {
     assert_eq!(cause.map(|c| c.fs_name()), Some("SYSTEM_SHUTDOWN"));
     assert!(run(&sw, "originate sim/b &park").await.starts_with("-ERR SYSTEM_SHUTDOWN"));
 }
+
+async fn next_matching(
+    sub: &mut crate::bus::Subscription,
+    pred: impl Fn(&crate::event::Event) -> bool,
+) -> Arc<crate::event::Event> {
+    loop {
+        if let BusItem::Event(e) = sub.recv().await
+            && pred(&e)
+        {
+            return e;
+        }
+    }
+}
+
+#[tokio::test]
+async fn uuid_bridge_joins_two_channels_and_hangup_releases_the_peer() {
+    let sw = test_switch();
+    let a = run(&sw, "originate {hangup_after_bridge=true}sim/a &park").await;
+    let b = run(&sw, "originate sim/b &park").await;
+    let (a, b) = (a.trim().trim_start_matches("+OK "), b.trim().trim_start_matches("+OK "));
+    let mut sub = sw.bus().subscribe("test");
+    assert_eq!(run(&sw, &format!("uuid_bridge {a} {b}")).await, format!("+OK {b}\n"));
+    for _ in 0..2 {
+        let e = next_matching(&mut sub, |e| matches!(e.kind, EventKind::Bridge { .. })).await;
+        let EventKind::Bridge { other, .. } = &e.kind else { unreachable!() };
+        let me = e.channel.as_ref().unwrap();
+        assert_ne!(me.id, other.id);
+        assert_eq!(me.state.phase(), crate::state::Phase::ExchangeMedia);
+    }
+    let concise = run(&sw, "core show channels concise").await;
+    let bridge_ids: Vec<&str> = concise.lines().map(|l| l.split('!').nth(12).unwrap()).collect();
+    assert!(bridge_ids[0].len() == 36 && bridge_ids[0] == bridge_ids[1], "{concise}");
+    assert_eq!(run(&sw, &format!("uuid_kill {b}")).await, "+OK\n");
+    // a has hangup_after_bridge=true: it leaves the bridge and hangs up too.
+    let e = next_matching(&mut sub, |e| {
+        matches!(e.kind, EventKind::Hangup { .. }) && e.channel.as_ref().unwrap().id.to_string() == a
+    })
+    .await;
+    assert!(e.channel.as_ref().unwrap().bridge_id.is_none());
+    assert_eq!(run(&sw, &format!("uuid_bridge {a} {a}")).await, "-ERR Invalid uuid\n");
+}

@@ -1,0 +1,63 @@
+//! Two-party bridges as the channels see them: joining, the peer leaving, and leaving at hangup.
+//! Media joining is the media layer's job; here a bridge is who is joined to whom, and its events.
+
+use crate::cause::HangupCause;
+use crate::channel::{Channel, ChannelCommand, ChannelHandle, Interrupted, WaitFor};
+use crate::event::EventKind;
+use crate::state::Phase;
+
+impl Channel {
+    /// The bridge this channel is in, if any.
+    pub fn bridge_id(&self) -> Option<&str> {
+        self.bridge.as_ref().map(|(id, _)| id.as_str())
+    }
+
+    pub(crate) fn join_bridge(&mut self, bridge_id: String, peer: ChannelHandle) {
+        if self.hangup_cause().is_some() {
+            let _ = peer.send(ChannelCommand::PeerLeft { bridge_id });
+            return;
+        }
+        self.leave_bridge(false);
+        self.phase_before_bridge = self.snap.state.phase();
+        self.snap.bridge_id = Some(bridge_id.clone());
+        self.set_phase(Phase::ExchangeMedia);
+        let other = peer.snapshot();
+        self.bridge = Some((bridge_id.clone(), peer));
+        self.publish(EventKind::Bridge { bridge_id, other });
+    }
+
+    pub(crate) fn peer_left(&mut self, bridge_id: &str) {
+        if self.bridge_id() != Some(bridge_id) {
+            return;
+        }
+        let Some((id, peer)) = self.bridge.take() else { return };
+        self.snap.bridge_id = None;
+        self.unbridged = true;
+        self.publish(EventKind::Unbridge { bridge_id: id, other: peer.snapshot() });
+        if self.var("hangup_after_bridge") == Some("true") {
+            self.request_hangup(HangupCause::NORMAL_CLEARING, "bridge peer left");
+        } else {
+            self.set_phase(self.phase_before_bridge);
+        }
+    }
+
+    /// Leaves the current bridge, telling the peer when `notify_peer`.
+    pub(crate) fn leave_bridge(&mut self, notify_peer: bool) {
+        let Some((bridge_id, peer)) = self.bridge.take() else { return };
+        self.snap.bridge_id = None;
+        if notify_peer {
+            let _ = peer.send(ChannelCommand::PeerLeft { bridge_id: bridge_id.clone() });
+        }
+        self.publish(EventKind::Unbridge { bridge_id, other: peer.snapshot() });
+    }
+
+    /// Waits while bridged; returns when the peer leaves (the dialplan then continues, as after
+    /// Asterisk's `Dial`), or with the interruption when this channel hangs up.
+    pub async fn wait_while_bridged(&mut self) -> Result<(), Interrupted> {
+        if self.bridge.is_none() {
+            return Ok(());
+        }
+        let want = WaitFor { unbridged: true, ..WaitFor::default() };
+        self.wait_until(None, want).await.map(|_| ())
+    }
+}
