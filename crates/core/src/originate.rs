@@ -52,6 +52,8 @@ pub struct OriginateRequest {
     pub channel_id: Option<ChannelId>,
     /// Where the answered channel goes.
     pub target: OriginateTarget,
+    /// The call chain this channel joins (Asterisk `Linkedid`); its own id when None.
+    pub linked_id: Option<ChannelId>,
 }
 
 impl OriginateRequest {
@@ -65,6 +67,7 @@ impl OriginateRequest {
             account: String::new(),
             channel_id: None,
             target,
+            linked_id: None,
         }
     }
 }
@@ -192,8 +195,9 @@ impl Switch {
             dial: req.dial.clone(),
             known: self.techs().names().join(", "),
         })?;
-        let endpoint = tech.request(&dial.resource)?;
-        let snap = self.new_snapshot(&dial, tech.name(), &req);
+        let endpoint = tech.request(self, &dial.resource)?;
+        let name = tech.channel_name(&dial.resource, self.next_channel_number());
+        let snap = self.new_snapshot(&dial, tech.name(), name, &req);
         let (reply, outcome) = oneshot::channel();
         let plan = ChannelPlan::Outbound { timeout: req.timeout, target: req.target, reply };
         let channel = spawn_channel(self, snap, endpoint, plan);
@@ -208,7 +212,7 @@ impl Switch {
         Ok(outcome)
     }
 
-    fn admit(&self, id: Option<ChannelId>) -> Result<(), OriginateError> {
+    pub(crate) fn admit(&self, id: Option<ChannelId>) -> Result<(), OriginateError> {
         if self.is_shutting_down() {
             return Err(OriginateError::ShuttingDown);
         }
@@ -222,9 +226,12 @@ impl Switch {
         }
     }
 
-    fn new_snapshot(&self, dial: &DialString, tech: &str, req: &OriginateRequest) -> ChannelSnapshot {
+    fn new_snapshot(&self, dial: &DialString, tech: &str, name: String, req: &OriginateRequest) -> ChannelSnapshot {
         let id = req.channel_id.unwrap_or_else(ChannelId::new_v4);
-        let mut snap = self.blank_snapshot(id, tech, dial.name_base(), Direction::Outbound);
+        let mut snap = self.blank_snapshot(id, tech, name, Direction::Outbound);
+        if let Some(linked) = req.linked_id {
+            snap.linked_id = linked;
+        }
         dial.name_base().clone_into(&mut snap.dialed);
         snap.caller = req.caller_id.clone();
         req.account.clone_into(&mut snap.account_code);

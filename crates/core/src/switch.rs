@@ -195,13 +195,17 @@ impl Switch {
         self.channels().len()
     }
 
-    /// A fresh snapshot for a new channel named `<tech>/<base>-<8 hex digits>`, as Asterisk names them.
-    pub fn blank_snapshot(&self, id: ChannelId, tech: &str, base: &str, direction: Direction) -> ChannelSnapshot {
-        let n = self.0.name_counter.fetch_add(1, Ordering::Relaxed) + 1;
+    /// The next number for channel names (Asterisk's 8-hex-digit suffix), starting at 1.
+    pub fn next_channel_number(&self) -> u32 {
+        self.0.name_counter.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// A fresh snapshot for a new channel called `name`.
+    pub fn blank_snapshot(&self, id: ChannelId, tech: &str, name: String, direction: Direction) -> ChannelSnapshot {
         ChannelSnapshot {
             id,
             linked_id: id,
-            name: format!("{tech}/{base}-{n:08x}"),
+            name,
             tech: tech.to_owned(),
             direction,
             state: ChannelState::default(),

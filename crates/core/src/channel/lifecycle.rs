@@ -21,6 +21,8 @@ use crate::tech::{Endpoint, LocalEvent};
 pub(crate) enum ChannelPlan {
     /// Dial the far end, report the outcome, and run `target` once answered.
     Outbound { timeout: Duration, target: OriginateTarget, reply: oneshot::Sender<OriginateOutcome> },
+    /// An incoming call: it rings (Asterisk `Ring`) and goes straight to `target`.
+    Inbound { target: OriginateTarget },
 }
 
 /// Registers a channel, announces it (`ChannelCreate`) and starts its task.
@@ -33,6 +35,8 @@ pub(crate) fn spawn_channel(
     let shared = Arc::new(ChannelShared { snapshot: RwLock::new(Arc::new(snap.clone())) });
     let (tx, rx) = mpsc::unbounded_channel();
     let handle = ChannelHandle::new(snap.id, shared.clone(), tx);
+    let mut endpoint = endpoint;
+    endpoint.bind(&handle);
     let mut chan = Channel {
         switch: switch.clone(),
         snap,
@@ -65,6 +69,11 @@ async fn run(mut chan: Channel, plan: ChannelPlan) {
             if answered {
                 chan.run_target(target).await;
             }
+        }
+        ChannelPlan::Inbound { target } => {
+            let _ = chan.change_state(|s| s.set_line(LineState::Ring));
+            chan.set_phase(Phase::Init);
+            chan.run_target(target).await;
         }
     }
     chan.finish().await;
@@ -147,7 +156,7 @@ impl Channel {
     async fn finish(&mut self) {
         let cause = self.hangup_cause().unwrap_or(HangupCause::NORMAL_CLEARING);
         self.request_hangup(cause, "channel");
-        self.endpoint.on_local(LocalEvent::Hangup, Instant::now());
+        self.endpoint.on_local(LocalEvent::Hangup(cause), Instant::now());
         self.snap.hungup = Some(self.switch.now());
         self.leave_bridge(true);
         if let Some(engine) = self.switch().dialplan() {

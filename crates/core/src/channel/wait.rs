@@ -7,7 +7,7 @@ use tokio::time::{Instant, sleep_until};
 use crate::channel::{Channel, ChannelCommand, Interrupted};
 use crate::event::EventKind;
 use crate::state::LineState;
-use crate::tech::{LocalEvent, RemoteAction};
+use crate::tech::RemoteAction;
 
 /// What a wait should return early for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -121,7 +121,6 @@ impl Channel {
             }
             RemoteAction::Answer => self.mark_up(),
             RemoteAction::Reject(cause) | RemoteAction::Hangup(cause) => {
-                self.endpoint.on_local(LocalEvent::Hangup, Instant::now());
                 self.request_hangup(cause, "remote");
             }
             RemoteAction::Dtmf(digit) => {

@@ -162,4 +162,4 @@ pub(crate) fn ess(n: usize) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

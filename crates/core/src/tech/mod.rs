@@ -41,12 +41,15 @@ pub enum LocalEvent {
     Dialing,
     /// The call is up: the switch answered an inbound call or the far end answered ours.
     Up,
-    /// The switch hung up.
-    Hangup,
+    /// The switch hung up with this cause.
+    Hangup(HangupCause),
 }
 
 /// The far end of a channel, driven by time and by local events. Sans-io: it is told the time.
 pub trait Endpoint: Send + 'static {
+    /// Called once, right after the channel is created, with its own handle (a far end that is
+    /// another channel, like a Local or loopback pair, keeps it to report back).
+    fn bind(&mut self, _own: &crate::channel::ChannelHandle) {}
     /// When the far end next wants to act, if ever.
     fn next_deadline(&self) -> Option<Instant>;
     /// The deadline has come: what the far end does now.
@@ -64,7 +67,13 @@ pub trait Tech: Send + Sync + 'static {
     /// The technology name as written in dial strings.
     fn name(&self) -> &'static str;
     /// Checks a resource and builds the far end for it.
-    fn request(&self, resource: &str) -> Result<Box<dyn Endpoint>, DialStringError>;
+    fn request(&self, switch: &crate::switch::Switch, resource: &str) -> Result<Box<dyn Endpoint>, DialStringError>;
+    /// The channel name for `resource` and the switch-wide counter `n`; Asterisk style by default
+    /// (`sim/alice-00000001`).
+    fn channel_name(&self, resource: &str, n: u32) -> String {
+        let end = resource.find(['?', '@', '/', ';']).unwrap_or(resource.len());
+        format!("{}/{}-{n:08x}", self.name(), &resource[..end])
+    }
 }
 
 /// The technologies known to the switch, by case-insensitive name.

@@ -12,7 +12,7 @@ impl Tech for NullTech {
         "null"
     }
 
-    fn request(&self, _resource: &str) -> Result<Box<dyn Endpoint>, DialStringError> {
+    fn request(&self, _switch: &crate::switch::Switch, _resource: &str) -> Result<Box<dyn Endpoint>, DialStringError> {
         Ok(Box::new(NullEndpoint { answer_due: None }))
     }
 }
@@ -41,7 +41,8 @@ mod tests {
 
     #[test]
     fn null_answers_as_soon_as_it_is_dialed_and_then_stays_quiet() {
-        let mut ep = NullTech.request("anything").unwrap();
+        let sw = crate::command::tests::test_switch();
+        let mut ep = NullTech.request(&sw, "anything").unwrap();
         let now = Instant::now();
         ep.on_local(LocalEvent::Dialing, now);
         assert_eq!(ep.on_deadline(now), Some(RemoteAction::Answer));

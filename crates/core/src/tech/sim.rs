@@ -143,7 +143,7 @@ impl Tech for SimTech {
         "sim"
     }
 
-    fn request(&self, resource: &str) -> Result<Box<dyn Endpoint>, DialStringError> {
+    fn request(&self, _switch: &crate::switch::Switch, resource: &str) -> Result<Box<dyn Endpoint>, DialStringError> {
         Ok(Box::new(SimEndpoint { spec: SimSpec::parse(resource)?, timeline: VecDeque::new() }))
     }
 }
@@ -203,7 +203,7 @@ impl Endpoint for SimEndpoint {
         match event {
             LocalEvent::Dialing => self.on_dialing(now),
             LocalEvent::Up => self.on_up(now),
-            LocalEvent::Hangup => self.timeline.clear(),
+            LocalEvent::Hangup(_) => self.timeline.clear(),
         }
     }
 
@@ -255,7 +255,8 @@ mod tests {
 
     #[test]
     fn the_timeline_rings_answers_then_sends_digits_and_hangs_up() {
-        let mut ep = SimTech.request("x?ring=1s&dtmf=12&hangup=3s").unwrap();
+        let sw = crate::command::tests::test_switch();
+        let mut ep = SimTech.request(&sw, "x?ring=1s&dtmf=12&hangup=3s").unwrap();
         let t0 = Instant::now();
         ep.on_local(LocalEvent::Dialing, t0);
         assert_eq!(ep.on_deadline(t0), Some(RemoteAction::Ringing));
