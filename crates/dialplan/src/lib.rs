@@ -1,0 +1,2 @@
+//! Switchyard dialplans (being written).
+#![forbid(unsafe_code)]

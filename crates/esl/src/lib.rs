@@ -1,0 +1,2 @@
+//! FreeSWITCH Event Socket for Switchyard (being written).
+#![forbid(unsafe_code)]
