@@ -104,8 +104,49 @@ pub enum EventKind {
         /// Optional body.
         body: Option<String>,
     },
+    /// The scheduler added, deleted, ran or re-armed a task (ESL `ADD_SCHEDULE`, `DEL_SCHEDULE`,
+    /// `EXE_SCHEDULE`, `RE_SCHEDULE`).
+    Schedule {
+        /// What happened to the task.
+        op: ScheduleOp,
+        /// Task id.
+        task_id: u64,
+        /// Description (`Task-Desc`).
+        desc: String,
+        /// Group (`Task-Group`).
+        group: String,
+        /// Run time, epoch seconds (`Task-Runtime`).
+        runtime: i64,
+        /// Why, for deletions the user did not ask for (channel gone, overdue after restart).
+        reason: Option<String>,
+    },
     /// The switch is shutting down.
     Shutdown,
+}
+
+/// What happened to a scheduled task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScheduleOp {
+    /// Added (`ADD_SCHEDULE`).
+    Add,
+    /// Deleted or finished (`DEL_SCHEDULE`).
+    Del,
+    /// About to run (`EXE_SCHEDULE`).
+    Exe,
+    /// Re-armed after running (`RE_SCHEDULE`).
+    Re,
+}
+
+impl ScheduleOp {
+    /// FreeSWITCH's event name.
+    pub fn fs_event_name(self) -> &'static str {
+        match self {
+            Self::Add => "ADD_SCHEDULE",
+            Self::Del => "DEL_SCHEDULE",
+            Self::Exe => "EXE_SCHEDULE",
+            Self::Re => "RE_SCHEDULE",
+        }
+    }
 }
 
 impl EventKind {
@@ -127,6 +168,7 @@ impl EventKind {
             Self::Unbridge { .. } => "unbridge",
             Self::OriginateResult { .. } => "originate_result",
             Self::Custom { .. } => "custom",
+            Self::Schedule { .. } => "schedule",
             Self::Shutdown => "shutdown",
         }
     }

@@ -31,7 +31,7 @@ pub use bus::{BusConfig, BusItem, EventBus, Subscription};
 pub use cause::HangupCause;
 pub use channel::{Channel, ChannelCommand, ChannelHandle, Interrupted};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use event::{Event, EventKind};
+pub use event::{Event, EventKind, ScheduleOp};
 pub use id::ChannelId;
 pub use inbound::InboundCall;
 pub use originate::{OriginateOutcome, OriginateReason, OriginateRequest, OriginateTarget};
