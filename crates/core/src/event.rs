@@ -122,6 +122,28 @@ pub enum EventKind {
     },
     /// The switch is shutting down.
     Shutdown,
+    /// A background API command finished (ESL `BACKGROUND_JOB`).
+    BackgroundJob {
+        /// The job id given to the client.
+        job_uuid: String,
+        /// The channel controlled by the connection that asked, if any (`Job-Owner-UUID`).
+        owner: Option<String>,
+        /// The command name.
+        command: String,
+        /// Its arguments (may be empty).
+        args: String,
+        /// What the command printed.
+        output: String,
+    },
+    /// The periodic liveness event (ESL `HEARTBEAT`, every 20 s by default).
+    Heartbeat {
+        /// Live channels.
+        sessions: usize,
+        /// Channels created since start.
+        since_startup: u64,
+        /// Peak of live channels.
+        peak: u64,
+    },
 }
 
 /// What happened to a scheduled task.
@@ -170,6 +192,8 @@ impl EventKind {
             Self::Custom { .. } => "custom",
             Self::Schedule { .. } => "schedule",
             Self::Shutdown => "shutdown",
+            Self::BackgroundJob { .. } => "background_job",
+            Self::Heartbeat { .. } => "heartbeat",
         }
     }
 }

@@ -1,0 +1,127 @@
+//! `sendmsg` bodies: the `call-command` and its headers, typed.
+
+use super::command::{CommandError, MAX_ARG_OCTETS};
+use super::frame::Frame;
+
+/// What a `sendmsg` asks the channel to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SendMsg {
+    /// `call-command: execute`.
+    Execute(Execute),
+    /// `call-command: hangup` with its cause text (default NORMAL_CLEARING).
+    Hangup(String),
+    /// `unicast`, `nomedia`, `xferext`: media features Switchyard does not offer.
+    Unsupported(String),
+    /// No or unknown `call-command` (FreeSWITCH logs `Invalid Command!` and replies +OK).
+    Invalid(String),
+}
+
+/// `call-command: execute`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Execute {
+    /// `execute-app-name`.
+    pub app: String,
+    /// `execute-app-arg`, or the `text/plain` body.
+    pub arg: String,
+    /// `loops` (default 1; negative = forever).
+    pub loops: i64,
+    /// `event-lock: true`.
+    pub event_lock: bool,
+    /// `async: true`.
+    pub asynchronous: bool,
+    /// `Event-UUID` (becomes `Application-UUID`).
+    pub event_uuid: Option<String>,
+}
+
+pub(super) fn parse_sendmsg(frame: &Frame) -> Result<SendMsg, CommandError> {
+    let command = frame.header("call-command").unwrap_or("").to_ascii_lowercase();
+    Ok(match command.as_str() {
+        "execute" => SendMsg::Execute(parse_execute(frame)?),
+        "hangup" => SendMsg::Hangup(frame.header("hangup-cause").unwrap_or("NORMAL_CLEARING").to_owned()),
+        "unicast" | "nomedia" | "xferext" => SendMsg::Unsupported(command),
+        _ => SendMsg::Invalid(command),
+    })
+}
+
+fn parse_execute(frame: &Frame) -> Result<Execute, CommandError> {
+    let app = frame.header("execute-app-name").unwrap_or("").trim().to_owned();
+    if app.is_empty() {
+        return Err(CommandError::BadMessage("missing execute-app-name".into()));
+    }
+    let arg = match frame.header("execute-app-arg") {
+        Some(a) if a.len() > MAX_ARG_OCTETS => return Err(CommandError::ArgTooLong),
+        Some(a) => a.to_owned(),
+        None => body_arg(frame),
+    };
+    Ok(Execute {
+        app,
+        arg,
+        loops: frame.header("loops").and_then(|l| l.trim().parse().ok()).unwrap_or(1),
+        event_lock: is_true(frame.header("event-lock")) || is_true(frame.header("event-lock-pri")),
+        asynchronous: is_true(frame.header("async")),
+        event_uuid: frame.header("event-uuid").map(str::to_owned),
+    })
+}
+
+fn body_arg(frame: &Frame) -> String {
+    let plain = frame.header("content-type").is_some_and(|t| t.eq_ignore_ascii_case("text/plain"));
+    match (&frame.body, plain) {
+        (Some(body), true) => String::from_utf8_lossy(body).into_owned(),
+        _ => String::new(),
+    }
+}
+
+fn is_true(v: Option<&str>) -> bool {
+    v.is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::{Command, Decoder};
+
+    fn msg(text: &str) -> Result<(Option<String>, SendMsg), CommandError> {
+        let mut d = Decoder::default();
+        d.feed(text.as_bytes());
+        match Command::parse(d.next_frame().unwrap().unwrap())? {
+            Command::SendMsg { uuid, msg } => Ok((uuid, msg)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn execute_reads_app_arg_loops_lock_and_event_uuid() {
+        let (uuid, m) =
+            msg("sendmsg u1\ncall-command: execute\nexecute-app-name: playback\nexecute-app-arg: /tmp/a.wav\n\
+             loops: 2\nevent-lock: true\nEvent-UUID: e1\n\n")
+            .unwrap();
+        assert_eq!(uuid.as_deref(), Some("u1"));
+        let SendMsg::Execute(e) = m else { panic!() };
+        assert_eq!((e.app.as_str(), e.arg.as_str(), e.loops, e.event_lock), ("playback", "/tmp/a.wav", 2, true));
+        assert_eq!(e.event_uuid.as_deref(), Some("e1"));
+    }
+
+    #[test]
+    fn a_long_argument_travels_in_a_text_plain_body() {
+        let arg = "x".repeat(3000);
+        let text = format!(
+            "sendmsg\ncall-command: execute\nexecute-app-name: set\ncontent-type: text/plain\ncontent-length: {}\n\n{arg}",
+            arg.len()
+        );
+        let (uuid, SendMsg::Execute(e)) = msg(&text).unwrap() else { panic!() };
+        assert_eq!((uuid, e.arg), (None, arg));
+    }
+
+    #[test]
+    fn an_argument_header_past_2048_octets_is_refused() {
+        let text =
+            format!("sendmsg\ncall-command: execute\nexecute-app-name: set\nexecute-app-arg: {}\n\n", "y".repeat(2049));
+        assert_eq!(msg(&text), Err(CommandError::ArgTooLong));
+    }
+
+    #[test]
+    fn hangup_defaults_to_normal_clearing() {
+        assert_eq!(msg("sendmsg u\ncall-command: hangup\n\n").unwrap().1, SendMsg::Hangup("NORMAL_CLEARING".into()));
+    }
+}

@@ -1,0 +1,263 @@
+//! From one core event to the FreeSWITCH events it stands for (usually one; a state change may be
+//! both CHANNEL_STATE and CHANNEL_CALLSTATE, and entering park adds CHANNEL_PARK).
+
+use switchyard_core::command::{format_utc, uptime_parts};
+use switchyard_core::{ChannelSnapshot, Event, EventKind, Phase, Timestamp};
+
+use super::channel_data;
+use super::event::EslEvent;
+use super::names;
+
+/// Facts about the switch printed in every event's base headers.
+#[derive(Clone, Debug)]
+pub struct RenderContext {
+    /// `Core-UUID`.
+    pub core_uuid: String,
+    /// `FreeSWITCH-Hostname` and `-Switchname`.
+    pub hostname: String,
+    /// `FreeSWITCH-IPv4`.
+    pub ipv4: String,
+    /// `FreeSWITCH-Version` in HEARTBEAT.
+    pub version: String,
+    /// Start time, for HEARTBEAT's up-time.
+    pub started: Timestamp,
+    /// `Max-Sessions`.
+    pub max_sessions: usize,
+}
+
+/// The FreeSWITCH events for `ev`, in the order FreeSWITCH fires them.
+pub fn translate(ev: &Event, ctx: &RenderContext) -> Vec<EslEvent> {
+    let snap = ev.channel.as_deref();
+    let mut out = Vec::new();
+    let mut chan = |name: &'static str, pre: &[(&'static str, String)], post: &[(&'static str, String)]| {
+        if let Some(snap) = snap {
+            out.push(channel_event(ev, ctx, snap, name, pre, post));
+        }
+    };
+    match &ev.kind {
+        EventKind::ChannelCreate => chan("CHANNEL_CREATE", &[], &[]),
+        EventKind::ChannelState { previous } => {
+            let Some(snap) = snap else { return out };
+            return state_events(ev, ctx, snap, previous);
+        }
+        EventKind::ChannelAnswer => chan("CHANNEL_ANSWER", &[], &[]),
+        EventKind::ChannelProgress => chan("CHANNEL_PROGRESS_MEDIA", &[], &[]),
+        EventKind::Execute { app, data, app_uuid } => {
+            chan("CHANNEL_EXECUTE", &[], &execute_headers(app, data, None, app_uuid))
+        }
+        EventKind::ExecuteComplete { app, data, app_uuid, response } => {
+            let response = if response.is_empty() { "_none_" } else { response.as_str() };
+            chan("CHANNEL_EXECUTE_COMPLETE", &[], &execute_headers(app, data, Some(response), app_uuid))
+        }
+        EventKind::HangupRequest { cause, .. } => {
+            let post = if snap.is_some_and(|s| s.hangup_cause.is_none()) {
+                vec![("Hangup-Cause", cause.fs_name().to_owned())]
+            } else {
+                vec![]
+            };
+            chan("CHANNEL_HANGUP", &[], &post)
+        }
+        EventKind::Hangup { cause } => {
+            chan("CHANNEL_HANGUP_COMPLETE", &[("Hangup-Cause", cause.fs_name().to_owned())], &[])
+        }
+        EventKind::ChannelDestroy => chan("CHANNEL_DESTROY", &[], &[]),
+        EventKind::Dtmf { digit, duration_ms, received } => {
+            let source = if *received { "RTP" } else { "APP" };
+            let post = [
+                ("DTMF-Digit", digit.to_string()),
+                ("DTMF-Duration", (duration_ms * 8).to_string()),
+                ("DTMF-Source", source.to_owned()),
+            ];
+            chan("DTMF", &[], &post)
+        }
+        EventKind::Bridge { other, .. } => chan("CHANNEL_BRIDGE", &bridge_headers(snap, other), &[]),
+        EventKind::Unbridge { other, .. } => chan("CHANNEL_UNBRIDGE", &bridge_headers(snap, other), &[]),
+        EventKind::Custom { name, headers, body } => out.push(custom(ev, ctx, name, headers, body.as_deref())),
+        EventKind::Shutdown => out.push(base(ev, ctx, "SHUTDOWN")),
+        EventKind::Schedule { op, task_id, desc, group, runtime, .. } => {
+            let mut e = base(ev, ctx, op.fs_event_name());
+            e.push("Task-ID", task_id.to_string());
+            e.push("Task-Desc", desc.clone());
+            e.push("Task-Group", group.clone());
+            e.push("Task-Runtime", runtime.to_string());
+            out.push(e);
+        }
+        EventKind::BackgroundJob { job_uuid, owner, command, args, output } => {
+            let mut e = base(ev, ctx, "BACKGROUND_JOB");
+            e.push("Job-UUID", job_uuid.clone());
+            e.push("Job-Owner-UUID", owner.clone().unwrap_or_default());
+            e.push("Job-Command", command.clone());
+            e.push("Job-Command-Arg", args.clone());
+            e.body = Some(output.clone());
+            out.push(e);
+        }
+        EventKind::Heartbeat { sessions, since_startup, peak } => {
+            out.push(heartbeat(ev, ctx, *sessions, *since_startup, *peak))
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The base headers every event starts with.
+pub fn base(ev: &Event, ctx: &RenderContext, name: &'static str) -> EslEvent {
+    base_at(ev.seq, ev.timestamp, ctx, name)
+}
+
+fn base_at(seq: u64, ts: Timestamp, ctx: &RenderContext, name: &str) -> EslEvent {
+    let (file, func, line) = names::calling(name);
+    let mut e = EslEvent::default();
+    e.headers.reserve(96);
+    e.push("Event-Name", name.to_owned());
+    e.push("Core-UUID", ctx.core_uuid.clone());
+    e.push("FreeSWITCH-Hostname", ctx.hostname.clone());
+    e.push("FreeSWITCH-Switchname", ctx.hostname.clone());
+    e.push("FreeSWITCH-IPv4", ctx.ipv4.clone());
+    e.push("Event-Date-Local", format_utc(ts));
+    e.push("Event-Date-GMT", rfc822(ts));
+    e.push("Event-Date-Timestamp", ts.0.to_string());
+    e.push("Event-Calling-File", file);
+    e.push("Event-Calling-Function", func);
+    e.push("Event-Calling-Line-Number", line);
+    e.push("Event-Sequence", seq.to_string());
+    e
+}
+
+fn channel_event(
+    ev: &Event,
+    ctx: &RenderContext,
+    snap: &ChannelSnapshot,
+    name: &'static str,
+    pre: &[(&'static str, String)],
+    post: &[(&'static str, String)],
+) -> EslEvent {
+    let mut e = base(ev, ctx, name);
+    for (k, v) in pre {
+        e.push(*k, v.clone());
+    }
+    channel_data::append(&mut e, snap, name);
+    for (k, v) in post {
+        e.push(*k, v.clone());
+    }
+    e
+}
+
+fn state_events(
+    ev: &Event,
+    ctx: &RenderContext,
+    snap: &ChannelSnapshot,
+    previous: &switchyard_core::ChannelState,
+) -> Vec<EslEvent> {
+    let mut out = Vec::new();
+    let (phase, before) = (snap.state.phase(), previous.phase());
+    if phase != before {
+        out.push(channel_event(ev, ctx, snap, "CHANNEL_STATE", &[], &[]));
+        if phase == Phase::Park {
+            out.push(channel_event(ev, ctx, snap, "CHANNEL_PARK", &[], &[]));
+        } else if before == Phase::Park {
+            out.push(channel_event(ev, ctx, snap, "CHANNEL_UNPARK", &[], &[]));
+        }
+    }
+    let (call, call_before) = (snap.state.call_state(), previous.call_state());
+    if call != call_before {
+        let pre = [
+            ("Original-Channel-Call-State", call_before.fs_name().to_owned()),
+            ("Channel-Call-State-Number", (call as u8).to_string()),
+        ];
+        out.push(channel_event(ev, ctx, snap, "CHANNEL_CALLSTATE", &pre, &[]));
+    }
+    out
+}
+
+fn execute_headers(app: &str, data: &str, response: Option<&str>, app_uuid: &str) -> Vec<(&'static str, String)> {
+    let mut v = vec![("Application", app.to_owned()), ("Application-Data", data.to_owned())];
+    if let Some(r) = response {
+        v.push(("Application-Response", r.to_owned()));
+    }
+    v.push(("Application-UUID", app_uuid.to_owned()));
+    v
+}
+
+fn bridge_headers(snap: Option<&ChannelSnapshot>, other: &ChannelSnapshot) -> Vec<(&'static str, String)> {
+    let own = snap.map(|s| s.id.to_string()).unwrap_or_default();
+    vec![
+        ("Bridge-A-Unique-ID", own),
+        ("Bridge-B-Unique-ID", other.id.to_string()),
+        ("Other-Leg-Unique-ID", other.id.to_string()),
+        ("Other-Leg-Channel-Name", other.name.clone()),
+    ]
+}
+
+fn custom(ev: &Event, ctx: &RenderContext, name: &str, headers: &[(String, String)], body: Option<&str>) -> EslEvent {
+    let known = names::known(name).filter(|n| *n != "CUSTOM" && *n != "ALL");
+    let mut e = match known {
+        Some(n) => base(ev, ctx, n),
+        None => {
+            let mut e = EslEvent::default();
+            e.push("Event-Subclass", name.to_owned());
+            let b = base(ev, ctx, "CUSTOM");
+            e.headers.extend(b.headers);
+            e
+        }
+    };
+    for (k, v) in headers {
+        if !is_reserved(k) {
+            e.push(k.clone(), v.clone());
+        }
+    }
+    if let Some(snap) = ev.channel.as_deref() {
+        channel_data::append(&mut e, snap, "CUSTOM");
+    }
+    e.body = body.map(str::to_owned);
+    e
+}
+
+/// Headers a client may not set on a sent event: the framing and the base block are ours.
+fn is_reserved(name: &str) -> bool {
+    ["Content-Length", "Event-Name", "Event-Subclass", "Event-Sequence", "Core-UUID"]
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(name))
+}
+
+fn heartbeat(ev: &Event, ctx: &RenderContext, sessions: usize, since: u64, peak: u64) -> EslEvent {
+    let up = ev.timestamp.0 - ctx.started.0;
+    let [y, d, h, m, s, ms, us] = uptime_parts(up);
+    let mut e = base(ev, ctx, "HEARTBEAT");
+    e.push("Event-Info", "System Ready");
+    e.push(
+        "Up-Time",
+        format!("{y} years, {d} days, {h} hours, {m} minutes, {s} seconds, {ms} milliseconds, {us} microseconds"),
+    );
+    e.push("FreeSWITCH-Version", ctx.version.clone());
+    e.push("Uptime-msec", (up / 1000).to_string());
+    e.push("Session-Count", sessions.to_string());
+    e.push("Max-Sessions", ctx.max_sessions.to_string());
+    e.push("Session-Since-Startup", since.to_string());
+    e.push("Session-Peak-Max", peak.to_string());
+    e.push("Idle-CPU", "100.000000");
+    e
+}
+
+/// `Mon, 23 Nov 2026 18:29:04 GMT`.
+pub fn rfc822(ts: Timestamp) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let local = format_utc(ts); // YYYY-MM-DD HH:MM:SS
+    let (date, time) = local.split_once(' ').unwrap_or((&local, ""));
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next().unwrap_or(""), parts.next().unwrap_or("1"), parts.next().unwrap_or(""));
+    let month = MONTHS[m.parse::<usize>().unwrap_or(1).clamp(1, 12) - 1];
+    let weekday = DAYS[ts.secs().div_euclid(86_400).rem_euclid(7) as usize];
+    format!("{weekday}, {d} {month} {y} {time} GMT")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gmt_dates_are_rfc_822_like_freeswitch() {
+        // 1795458544 = Mon, 23 Nov 2026 18:29:04 GMT (oracle transcript).
+        assert_eq!(rfc822(Timestamp(1_795_458_544_157_784)), "Mon, 23 Nov 2026 18:29:04 GMT");
+    }
+}

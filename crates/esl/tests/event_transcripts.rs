@@ -1,0 +1,83 @@
+//! Event rendering compared with real FreeSWITCH bytes (tests/transcripts/*.txt name their source).
+
+use std::sync::Arc;
+
+use switchyard_core::{
+    BusConfig, ChannelId, Direction, Event, EventKind, ManualClock, Switch, SwitchConfig, SwitchInfo, Timestamp,
+};
+use switchyard_esl::proto::{EventFormat, RenderContext, translate};
+
+fn ctx() -> RenderContext {
+    RenderContext {
+        core_uuid: "fc8c93a8-3968-4de4-be28-76b0ba92fe5c".into(),
+        hostname: "vm".into(),
+        ipv4: "192.0.2.2".into(),
+        version: "1.11.1".into(),
+        started: Timestamp(1_795_458_540_000_000),
+        max_sessions: 1000,
+    }
+}
+
+fn expected(file: &str) -> String {
+    let text = std::fs::read_to_string(format!("{}/tests/transcripts/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    text.split_once("--- bytes ---\n").unwrap().1.to_owned()
+}
+
+#[test]
+fn background_job_is_byte_identical_to_freeswitch() {
+    let ev = Event {
+        seq: 432,
+        timestamp: Timestamp(1_795_458_544_177_807),
+        kind: EventKind::BackgroundJob {
+            job_uuid: "7277a2ce-9025-4eab-b1b1-d57c7e00cb42".into(),
+            owner: None,
+            command: "originate".into(),
+            args: "loopback/1000/default &park".into(),
+            output: "+OK 81ad6145-ba14-4aa1-aed1-a4c7bbc3194c\n".into(),
+        },
+        channel: None,
+    };
+    let events = translate(&ev, &ctx());
+    assert_eq!(events.len(), 1);
+    let frame = events[0].to_frame(EventFormat::Plain);
+    assert_eq!(String::from_utf8(frame.to_vec()).unwrap(), expected("background_job.txt"));
+}
+
+#[test]
+fn channel_execute_headers_come_in_freeswitch_order() {
+    let order: Vec<String> =
+        std::fs::read_to_string(format!("{}/tests/transcripts/channel_execute_order.txt", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect();
+    let sw = Switch::new(SwitchConfig {
+        info: SwitchInfo { version: "0".into(), hostname: "vm".into(), core_uuid: "c".into(), max_channels: 0 },
+        bus: BusConfig::default(),
+        clock: Arc::new(ManualClock::new(Timestamp(1))),
+    });
+    let mut snap = sw.blank_snapshot(ChannelId::new_v4(), "loopback", "loopback/1000-b".into(), Direction::Inbound);
+    snap.caller.number = "0000000000".into();
+    snap.caller.name = "Me".into();
+    snap.connected.name = "Outbound Call".into();
+    snap.connected.number = "default".into();
+    snap.dialed = "1000".into();
+    snap.location.context = "default".into();
+    snap.location.app = Some("answer".into());
+    let ev = Event {
+        seq: 1,
+        timestamp: Timestamp(5),
+        kind: EventKind::Execute { app: "answer".into(), data: "x".into(), app_uuid: "u".into() },
+        channel: Some(Arc::new(snap)),
+    };
+    let got = translate(&ev, &ctx());
+    let names: Vec<&str> = got[0].headers.iter().map(|(k, _)| k.as_ref()).collect();
+    let mut pos = 0;
+    for name in &names {
+        let found = order[pos..].iter().position(|o| o == name);
+        assert!(found.is_some(), "{name} is out of FreeSWITCH's order (or unknown) in {names:?}");
+        pos += found.unwrap() + 1;
+    }
+    assert!(names.len() >= 55, "{names:?}");
+}
