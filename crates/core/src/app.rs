@@ -73,7 +73,14 @@ impl Channel {
     /// Runs application `name` with `args`, publishing `Execute`/`ExecuteComplete` around it.
     pub async fn execute(&mut self, name: &str, args: &str) -> Result<AppResult, NoSuchApp> {
         let app = self.switch().apps().get(name).ok_or_else(|| NoSuchApp(name.to_owned()))?;
-        let app_uuid = uuid::Uuid::new_v4().to_string();
+        // FreeSWITCH's `app_uuid` variable (set by ESL `sendmsg` `Event-UUID`) names this execution once.
+        let app_uuid = match self.current().variables.get("app_uuid").map(str::to_owned) {
+            Some(given) => {
+                self.current_mut().variables.unset("app_uuid");
+                given
+            }
+            None => uuid::Uuid::new_v4().to_string(),
+        };
         self.current_mut().location.app = Some(name.to_owned());
         args.clone_into(&mut self.current_mut().location.app_data);
         let (app_name, data) = (name.to_owned(), args.to_owned());

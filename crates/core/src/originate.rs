@@ -187,9 +187,14 @@ impl PendingOriginate {
 
 impl Switch {
     /// Creates the channel and starts dialing; returns at once.
-    pub fn originate(&self, req: OriginateRequest) -> Result<PendingOriginate, OriginateError> {
-        self.admit(req.channel_id)?;
+    pub fn originate(&self, mut req: OriginateRequest) -> Result<PendingOriginate, OriginateError> {
         let dial = DialString::parse(&req.dial)?;
+        if req.channel_id.is_none() {
+            // FreeSWITCH's `origination_uuid` channel variable presets the id.
+            let preset = dial.variables.iter().chain(&req.variables).find(|(k, _)| k == "origination_uuid");
+            req.channel_id = preset.and_then(|(_, v)| v.parse().ok());
+        }
+        self.admit(req.channel_id)?;
         let tech = self.techs().get(&dial.tech).ok_or_else(|| DialStringError::UnknownTech {
             tech: dial.tech.clone(),
             dial: req.dial.clone(),

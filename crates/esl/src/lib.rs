@@ -6,3 +6,6 @@
 #![forbid(unsafe_code)]
 
 pub mod proto;
+pub mod server;
+
+pub use server::{EslServerConfig, serve};

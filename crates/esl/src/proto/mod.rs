@@ -11,6 +11,7 @@ mod sendmsg;
 mod translate;
 pub mod urlenc;
 
+pub use channel_data::append as append_channel_data;
 pub use channel_data::{caller_profile, variables as channel_variables};
 pub use command::{Command, CommandError, EventFormat, EventNames, MAX_ARG_OCTETS};
 pub use event::EslEvent;
@@ -18,4 +19,4 @@ pub use frame::{Decoder, Frame, FrameError, Limits};
 pub use names::{EVENT_NAMES, known as known_event_name};
 pub use reply::*;
 pub use sendmsg::{Execute, SendMsg};
-pub use translate::{RenderContext, base as base_headers, rfc822, translate};
+pub use translate::{RenderContext, base as base_headers, base_at, rfc822, translate};

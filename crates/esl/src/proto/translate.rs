@@ -104,7 +104,8 @@ pub fn base(ev: &Event, ctx: &RenderContext, name: &'static str) -> EslEvent {
     base_at(ev.seq, ev.timestamp, ctx, name)
 }
 
-fn base_at(seq: u64, ts: Timestamp, ctx: &RenderContext, name: &str) -> EslEvent {
+/// The base headers for an event that is not on the bus (e.g. the outbound `connect` reply).
+pub fn base_at(seq: u64, ts: Timestamp, ctx: &RenderContext, name: &str) -> EslEvent {
     let (file, func, line) = names::calling(name);
     let mut e = EslEvent::default();
     e.headers.reserve(96);

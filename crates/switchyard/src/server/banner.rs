@@ -28,13 +28,13 @@ pub fn print(
 }
 
 fn print_protocols(cfg: &Config) {
-    // The AMI, ESL and SIP listeners are built in later releases; say so rather than invite a
+    // The AMI and SIP listeners are built in later releases; say so rather than invite a
     // connection that would be refused.
     if cfg.ami.enabled {
         println!("  AMI:            {} (listener not in this build yet)", cfg.ami.listen);
     }
     if cfg.esl.enabled {
-        println!("  Event Socket:   {} (listener not in this build yet)", cfg.esl.listen);
+        println!("  Event Socket:   {}", cfg.esl.listen);
     }
 }
 

@@ -5,6 +5,7 @@ mod banner;
 mod control;
 mod cpu;
 mod datadir;
+mod esl;
 mod metrics;
 mod store;
 
@@ -41,6 +42,7 @@ async fn serve(
         true => Some(metrics::serve(cfg.metrics.listen, switch.clone()).await?),
         false => None,
     };
+    esl::start(&cfg, switch.clone()).await?;
     tokio::spawn(cpu::sample_idle_cpu(switch.clone()));
     banner::print(&cfg, embedded, generated.as_ref(), &control_path, metrics_addr);
     let control_task = tokio::spawn(control.serve());

@@ -1,0 +1,234 @@
+//! The inbound Event Socket over TCP: greeting, auth, api/bgapi, subscriptions, filters, sendmsg,
+//! sendevent, exit and malformed input. Expected replies follow reference/freeswitch.md §1–2 and the
+//! oracle transcript.
+
+mod common;
+
+use common::{Client, PASSWORD, server, server_with, switch};
+use switchyard_esl::proto::Limits;
+
+#[tokio::test]
+async fn auth_api_status_and_exit_follow_the_freeswitch_transcript() {
+    let sw = switch();
+    let addr = server(&sw).await;
+    let mut c = Client::authed(addr).await;
+    let status = c.cmd("api status").await;
+    assert_eq!(status.get("Content-Type"), Some("api/response"));
+    assert!(status.body.starts_with("UP 0 years, 0 days"), "{}", status.body);
+    assert_eq!(c.cmd("exit").await.get("Reply-Text"), Some("+OK bye"));
+    let bye = c.read().await.unwrap();
+    assert_eq!(bye.get("Content-Type"), Some("text/disconnect-notice"));
+    assert_eq!(bye.body, "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n");
+    assert!(c.read().await.is_none());
+}
+
+#[tokio::test]
+async fn a_wrong_password_gets_err_invalid_and_a_disconnect_notice() {
+    let sw = switch();
+    let mut c = Client::connect(server(&sw).await).await;
+    c.read().await.unwrap();
+    assert_eq!(c.cmd("auth nope").await.get("Reply-Text"), Some("-ERR invalid"));
+    assert_eq!(c.read().await.unwrap().get("Content-Type"), Some("text/disconnect-notice"));
+    assert!(c.read().await.is_none());
+}
+
+#[tokio::test]
+async fn commands_before_auth_are_not_found_and_the_client_may_still_auth() {
+    let sw = switch();
+    let mut c = Client::connect(server(&sw).await).await;
+    c.read().await.unwrap();
+    assert_eq!(c.cmd("api status").await.get("Reply-Text"), Some("-ERR command not found"));
+    assert_eq!(c.cmd(&format!("auth {PASSWORD}")).await.get("Reply-Text"), Some("+OK accepted"));
+}
+
+#[tokio::test]
+async fn an_acl_rejection_is_rude_as_freeswitch() {
+    let sw = switch();
+    let deny: switchyard_esl::server::Acl = std::sync::Arc::new(|_| false);
+    let mut c = Client::connect(server_with(&sw, Some(deny), Limits::default()).await).await;
+    let m = c.read().await.unwrap();
+    assert_eq!(m.get("Content-Type"), Some("text/rude-rejection"));
+    assert_eq!(m.body, "Access Denied, go away.\n");
+    assert_eq!(c.read().await.unwrap().get("Content-Type"), Some("text/disconnect-notice"));
+}
+
+#[tokio::test]
+async fn unknown_api_commands_and_unknown_socket_commands_have_freeswitch_errors() {
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    assert_eq!(c.cmd("api frobnicate now").await.body, "-ERR frobnicate Command not found!\n");
+    assert_eq!(c.cmd("frobnicate").await.get("Reply-Text"), Some("-ERR command not found"));
+    assert_eq!(c.cmd("event plain").await.get("Reply-Text"), Some("-ERR no keywords supplied"));
+}
+
+#[tokio::test]
+async fn bgapi_originate_replies_with_the_job_uuid_then_a_background_job_event() {
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    let r = c.cmd("event plain BACKGROUND_JOB").await;
+    assert_eq!(r.get("Reply-Text"), Some("+OK event listener enabled plain"));
+    let r = c.cmd("bgapi originate sim/alice &park\nJob-UUID: my-job-1").await;
+    assert_eq!(r.get("Reply-Text"), Some("+OK Job-UUID: my-job-1"));
+    assert_eq!(r.get("Job-UUID"), Some("my-job-1"));
+    let ev = c.event_named("BACKGROUND_JOB").await;
+    assert_eq!(ev.get("Job-UUID"), Some("my-job-1"));
+    assert_eq!(ev.get("Job-Command"), Some("originate"));
+    assert_eq!(ev.get("Job-Command-Arg"), Some("sim/alice &park"));
+    assert!(ev.body.starts_with("+OK "), "{}", ev.body);
+    let uuid = ev.body.trim().strip_prefix("+OK ").unwrap();
+    assert_eq!(c.cmd(&format!("api uuid_kill {uuid}")).await.body, "+OK\n");
+}
+
+#[tokio::test]
+async fn event_all_with_a_unique_id_filter_only_delivers_that_channel() {
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    c.cmd("event plain ALL").await;
+    let uuid = "0b7c4b6e-1111-4222-8333-944455556666";
+    let r = c.cmd(&format!("filter Unique-ID {uuid}")).await;
+    assert_eq!(r.get("Reply-Text"), Some(format!("+OK filter added. [Unique-ID]=[{uuid}]").as_str()));
+    let other = c.cmd("api originate sim/other &park").await;
+    assert!(other.body.starts_with("+OK"), "{}", other.body);
+    let mine = c.cmd(&format!("api originate {{origination_uuid={uuid}}}sim/mine &park")).await;
+    assert_eq!(mine.body, format!("+OK {uuid}\n"));
+    let ev = c.event_named("CHANNEL_CREATE").await;
+    assert_eq!(ev.get("Unique-ID"), Some(uuid));
+    assert_eq!(ev.get("Channel-State"), Some("CS_NEW").or(ev.get("Channel-State")));
+}
+
+#[tokio::test]
+async fn sendmsg_execute_reports_the_event_uuid_as_application_uuid() {
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    let uuid = c.cmd("api originate sim/bob &park").await.body.trim().strip_prefix("+OK ").unwrap().to_owned();
+    c.cmd("event plain CHANNEL_EXECUTE_COMPLETE").await;
+    let r = c
+        .cmd(&format!(
+            "sendmsg {uuid}\ncall-command: execute\nexecute-app-name: sleep\nexecute-app-arg: 1\nEvent-UUID: app-42"
+        ))
+        .await;
+    assert_eq!(r.get("Reply-Text"), Some("+OK"));
+    let ev = c.event_named("CHANNEL_EXECUTE_COMPLETE").await;
+    assert_eq!((ev.get("Application"), ev.get("Application-UUID")), (Some("sleep"), Some("app-42")));
+    assert_eq!(ev.get("Unique-ID"), Some(uuid.as_str()));
+    let r = c.cmd("sendmsg 00000000-0000-4000-8000-000000000000\ncall-command: hangup").await;
+    assert_eq!(r.get("Reply-Text"), Some("-ERR invalid session id [00000000-0000-4000-8000-000000000000]"));
+}
+
+#[tokio::test]
+async fn sendmsg_hangup_fires_channel_hangup_with_the_cause() {
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    let uuid = c.cmd("api originate sim/carol &park").await.body.trim()[4..].to_owned();
+    c.cmd("event json CHANNEL_HANGUP_COMPLETE").await;
+    c.cmd("event plain CHANNEL_HANGUP").await;
+    c.cmd(&format!("sendmsg {uuid}\ncall-command: hangup\nhangup-cause: USER_BUSY")).await;
+    let ev = c.event_named("CHANNEL_HANGUP").await;
+    assert_eq!(ev.get("Hangup-Cause"), Some("USER_BUSY"));
+}
+
+#[tokio::test]
+async fn sendevent_publishes_a_custom_event_to_subscribers_of_its_subclass() {
+    let sw = switch();
+    let addr = server(&sw).await;
+    let mut watcher = Client::authed(addr).await;
+    watcher.cmd("event plain CUSTOM my::thing").await;
+    let mut c = Client::authed(addr).await;
+    let r = c.cmd("sendevent CUSTOM\nEvent-Subclass: my::thing\nX-Note: hello world\ncontent-length: 2\n\nOK").await;
+    assert!(r.get("Reply-Text").unwrap().starts_with("+OK "));
+    let ev = watcher.event_named("CUSTOM").await;
+    assert_eq!(ev.get("Event-Subclass"), Some("my::thing"));
+    assert_eq!(ev.get("X-Note"), Some("hello world"));
+    assert_eq!(ev.body, "OK");
+    assert_eq!(ev.headers[0].0, "Event-Subclass");
+}
+
+#[tokio::test]
+async fn json_events_are_flat_string_maps() {
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    assert_eq!(c.cmd("event json CHANNEL_ANSWER").await.get("Reply-Text"), Some("+OK event listener enabled json"));
+    c.cmd("api originate sim/dave &park").await;
+    let m = loop {
+        let m = c.read().await.unwrap();
+        if m.get("Content-Type") == Some("text/event-json") {
+            break m;
+        }
+    };
+    let v: serde_json::Value = serde_json::from_str(&m.body).unwrap();
+    assert_eq!(v["Event-Name"], "CHANNEL_ANSWER");
+    assert_eq!(v["Answer-State"], "answered");
+}
+
+#[tokio::test]
+async fn a_one_mebibyte_header_line_gets_an_error_and_a_clean_close_and_the_server_lives_on() {
+    let sw = switch();
+    let addr = server(&sw).await;
+    let mut c = Client::authed(addr).await;
+    c.send(&vec![b'a'; 1 << 20]).await;
+    let m = c.read().await.unwrap();
+    assert!(m.get("Reply-Text").unwrap().starts_with("-ERR header block longer than"), "{m:?}");
+    assert_eq!(c.read().await.unwrap().get("Content-Type"), Some("text/disconnect-notice"));
+    let mut again = Client::authed(addr).await;
+    assert_eq!(again.cmd("api create_uuid").await.get("Content-Type"), Some("api/response"));
+}
+
+#[tokio::test]
+async fn non_utf8_input_gets_an_error_and_the_connection_stays_usable() {
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    c.send(b"api \xff\xfe\n\n").await;
+    assert_eq!(c.read().await.unwrap().get("Reply-Text"), Some("-ERR command is not valid UTF-8"));
+    assert_eq!(c.cmd("api status").await.get("Content-Type"), Some("api/response"));
+}
+
+#[tokio::test]
+async fn a_content_length_beyond_the_limit_is_refused_and_closed() {
+    let sw = switch();
+    let mut c = Client::authed(server_with(&sw, None, Limits { max_header_block: 4096, max_body: 100 }).await).await;
+    c.send(b"sendevent CUSTOM\nContent-Length: 5000\n\nshort").await;
+    let m = c.read().await.unwrap();
+    assert!(m.get("Reply-Text").unwrap().starts_with("-ERR Content-Length"), "{m:?}");
+    assert_eq!(c.read().await.unwrap().get("Content-Type"), Some("text/disconnect-notice"));
+}
+
+#[tokio::test]
+async fn a_content_length_larger_than_the_body_waits_and_a_close_is_handled() {
+    let sw = switch();
+    let addr = server(&sw).await;
+    let mut c = Client::authed(addr).await;
+    c.send(b"sendevent CUSTOM\nContent-Length: 50\n\nshort").await;
+    c.stream.shutdown().await.unwrap();
+    assert!(c.read().await.is_none());
+    let mut again = Client::authed(addr).await;
+    assert_eq!(again.cmd("api status").await.get("Content-Type"), Some("api/response"));
+}
+
+#[tokio::test]
+async fn myevents_locks_on_one_channel_and_closes_when_it_hangs_up() {
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    let uuid = c.cmd("api originate sim/erin &park").await.body.trim()[4..].to_owned();
+    assert_eq!(
+        c.cmd("myevents 00000000-0000-4000-8000-000000000000").await.get("Reply-Text"),
+        Some("-ERR invalid uuid")
+    );
+    assert_eq!(c.cmd(&format!("myevents {uuid}")).await.get("Reply-Text"), Some("+OK Events Enabled"));
+    assert_eq!(c.cmd("linger 0").await.get("Reply-Text"), Some("+OK will linger 0 seconds"));
+    assert_eq!(c.cmd("nolinger").await.get("Reply-Text"), Some("+OK will not linger"));
+    let mut other = Client::authed(c.stream.peer_addr().unwrap()).await;
+    other.cmd("api originate sim/frank &park").await;
+    other.cmd(&format!("api uuid_kill {uuid}")).await;
+    let ev = c.event_named("CHANNEL_HANGUP").await;
+    assert_eq!(ev.get("Unique-ID"), Some(uuid.as_str()));
+    let last = loop {
+        let m = c.read().await.unwrap();
+        if m.get("Content-Type") == Some("text/disconnect-notice") {
+            break m;
+        }
+    };
+    assert_eq!(last.get("Controlled-Session-UUID"), Some(uuid.as_str()));
+    assert_eq!(last.get("Content-Disposition"), Some("disconnect"));
+}
+
+use tokio::io::AsyncWriteExt;
