@@ -5,6 +5,7 @@
 //! state of its own and reads no configuration files (the binary hands it an `EslServerConfig`).
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod proto;
 pub mod server;
 

@@ -232,3 +232,14 @@ async fn myevents_locks_on_one_channel_and_closes_when_it_hangs_up() {
 }
 
 use tokio::io::AsyncWriteExt;
+
+#[tokio::test]
+async fn uuid_dump_lists_the_channel_headers_and_variables() {
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    let uuid = c.cmd("api originate {color=blue}sim/gina &park").await.body.trim()[4..].to_owned();
+    let dump = c.cmd(&format!("api uuid_dump {uuid}")).await.body;
+    assert!(dump.contains(&format!("Unique-ID: {uuid}\n")), "{dump}");
+    assert!(dump.contains("variable_color: blue\n"), "{dump}");
+    assert_eq!(c.cmd("api uuid_dump nope").await.body, "-ERR No such channel!\n");
+}

@@ -7,9 +7,14 @@ mod asterisk_core;
 mod asterisk_hangup;
 mod asterisk_originate;
 mod fs_bridge;
+mod fs_info;
 mod fs_originate;
 mod fs_show;
+mod fs_show_calls;
+mod fs_simple;
 mod fs_status;
+mod fs_uuid_control;
+mod fs_uuid_vars;
 mod timefmt;
 
 use std::collections::BTreeMap;
@@ -123,6 +128,10 @@ impl CommandRegistry {
         fs_show::register(&reg);
         fs_originate::register(&reg);
         fs_bridge::register(&reg);
+        fs_info::register(&reg);
+        fs_uuid_vars::register(&reg);
+        fs_uuid_control::register(&reg);
+        fs_show_calls::register(&reg);
         reg
     }
 

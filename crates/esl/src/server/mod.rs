@@ -58,8 +58,10 @@ pub struct Shared {
 pub async fn serve(config: EslServerConfig, switch: Switch) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
+    let ctx = render_context(&switch, addr);
+    crate::api::register(&switch, ctx.clone());
     let shared = Arc::new(Shared {
-        cache: RenderCache::new(render_context(&switch, addr)),
+        cache: RenderCache::new(ctx),
         switch: switch.clone(),
         password: config.password,
         limits: config.limits,
