@@ -2,6 +2,7 @@
 
 mod dialstring;
 mod duration;
+mod loopback;
 mod null;
 mod sim;
 
@@ -14,6 +15,7 @@ use crate::cause::HangupCause;
 
 pub use dialstring::{DialString, DialStringError};
 pub use duration::{DurationError, parse_duration};
+pub use loopback::{LoopbackSpec, LoopbackTech};
 pub use null::NullTech;
 pub use sim::{SimSpec, SimTech};
 
@@ -88,6 +90,7 @@ impl TechRegistry {
         let reg = Self::default();
         reg.register(Arc::new(SimTech));
         reg.register(Arc::new(NullTech));
+        reg.register(Arc::new(LoopbackTech));
         reg
     }
 
