@@ -1,89 +1,12 @@
 //! End to end: the real `switchyard` binary started on a config, driven with `switchyard cli -x`
 //! while sim calls are up, scraped for metrics, and stopped with SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_switchyard");
-
-struct Running {
-    child: Child,
-    config: PathBuf,
-    stdout_lines: Vec<String>,
-    _dir: tempfile::TempDir,
-}
-
-fn write_config(dir: &Path, extra: &str) -> PathBuf {
-    let path = dir.join("switchyard.toml");
-    let text =
-        format!("[general]\ndata_dir = \"data\"\n\n[metrics]\nenabled = true\nlisten = \"127.0.0.1:0\"\n{extra}");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-/// Starts the switch and reads its banner up to the last line, which is printed once it serves.
-fn start(extra: &str) -> Running {
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), extra);
-    let mut child = Command::new(BIN)
-        .args(["run", "--config"])
-        .arg(&config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout_lines = Vec::new();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    loop {
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "switch exited early: {stdout_lines:?}");
-        stdout_lines.push(line.trim_end().to_owned());
-        if line.starts_with("Stop with Ctrl-C") {
-            break;
-        }
-    }
-    Running { child, config, stdout_lines, _dir: dir }
-}
-
-impl Running {
-    fn cli(&self, command: &str) -> Output {
-        Command::new(BIN).args(["cli", "--config"]).arg(&self.config).args(["-x", command]).output().unwrap()
-    }
-
-    fn cli_text(&self, command: &str) -> String {
-        String::from_utf8(self.cli(command).stdout).unwrap()
-    }
-
-    fn metrics_addr(&self) -> String {
-        let line = self.stdout_lines.iter().find(|l| l.contains("metrics:")).expect("metrics line");
-        line.split("http://").nth(1).unwrap().trim_end_matches("/metrics").to_owned()
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.config.parent().unwrap().join("data")
-    }
-
-    /// Sends SIGTERM and returns (exit success, stderr).
-    fn terminate(mut self) -> (bool, String) {
-        let pid = self.child.id().to_string();
-        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-        let status = self.child.wait().unwrap();
-        let mut err = String::new();
-        self.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-        (status.success(), err)
-    }
-}
-
-fn http_get(addr: &str, path: &str) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
-}
+use common::{BIN, http_get, start};
 
 #[test]
 fn sim_calls_are_listed_by_the_cli_and_end_on_sigterm() {

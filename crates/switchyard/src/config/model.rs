@@ -23,6 +23,7 @@ pub struct Config {
     pub metrics: MetricsConfig,
     pub bus: BusConfig,
     pub core: CoreConfig,
+    pub scheduler: SchedulerConfig,
 }
 
 impl Config {
@@ -214,6 +215,20 @@ pub struct CoreConfig {
 impl Default for CoreConfig {
     fn default() -> Self {
         CoreConfig { max_channels: 0, shutdown_grace_ms: 2000 }
+    }
+}
+
+/// `[scheduler]`
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SchedulerConfig {
+    /// After a restart, tasks overdue by at most this many seconds run at once; older ones are dropped.
+    pub overdue_grace_s: u64,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        SchedulerConfig { overdue_grace_s: 60 }
     }
 }
 

@@ -7,6 +7,7 @@ mod cpu;
 mod datadir;
 mod esl;
 mod metrics;
+mod sched;
 mod store;
 
 use std::sync::Arc;
@@ -43,6 +44,7 @@ async fn serve(
         false => None,
     };
     esl::start(&cfg, switch.clone()).await?;
+    sched::start(&cfg, &switch, store.clone()).await?;
     tokio::spawn(cpu::sample_idle_cpu(switch.clone()));
     banner::print(&cfg, embedded, generated.as_ref(), &control_path, metrics_addr);
     let control_task = tokio::spawn(control.serve());
