@@ -81,3 +81,30 @@ fn channel_execute_headers_come_in_freeswitch_order() {
     }
     assert!(names.len() >= 55, "{names:?}");
 }
+
+#[test]
+fn one_state_change_may_be_channel_state_park_and_callstate_together() {
+    use switchyard_core::{LineState, Phase};
+    let sw = Switch::new(SwitchConfig {
+        info: SwitchInfo { version: "0".into(), hostname: "vm".into(), core_uuid: "c".into(), max_channels: 0 },
+        bus: BusConfig::default(),
+        clock: Arc::new(ManualClock::new(Timestamp(1))),
+    });
+    let mut snap = sw.blank_snapshot(ChannelId::new_v4(), "sim", "sim/a-00000001".into(), Direction::Outbound);
+    let previous = snap.state;
+    snap.state.set_phase(Phase::Park).unwrap();
+    snap.state.set_line(LineState::Up).unwrap();
+    let ev = Event {
+        seq: 9,
+        timestamp: Timestamp(5),
+        kind: EventKind::ChannelState { previous },
+        channel: Some(Arc::new(snap)),
+    };
+    let names: Vec<String> = translate(&ev, &ctx()).iter().map(|e| e.name().to_owned()).collect();
+    assert_eq!(names, ["CHANNEL_STATE", "CHANNEL_PARK", "CHANNEL_CALLSTATE"]);
+    let callstate = &translate(&ev, &ctx())[2];
+    assert_eq!(callstate.header("Original-Channel-Call-State"), Some("DOWN"));
+    assert_eq!(callstate.header("Channel-Call-State"), Some("ACTIVE"));
+    assert_eq!(callstate.headers[11].0, "Event-Sequence");
+    assert_eq!(callstate.headers[12].0, "Original-Channel-Call-State");
+}

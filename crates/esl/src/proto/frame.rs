@@ -86,6 +86,10 @@ impl Decoder {
             let Some(end) = find_blank_line(&self.buf) else {
                 return self.check_header_size().map(|()| None);
             };
+            // The same limit whether or not the blank line arrived in the same read.
+            if end.header_len > self.limits.max_header_block {
+                return Err(FrameError::HeaderTooLong { limit: self.limits.max_header_block });
+            }
             let head = self.buf.split_to(end.header_len);
             self.buf.advance(end.separator_len);
             let frame = parse_head(&head)?;
@@ -122,8 +126,9 @@ impl Decoder {
     }
 
     fn check_header_size(&self) -> Result<(), FrameError> {
+        // Up to 4 buffered bytes may still turn out to be the `\r\n\r\n` separator.
         let limit = self.limits.max_header_block;
-        if self.buf.len() > limit { Err(FrameError::HeaderTooLong { limit }) } else { Ok(()) }
+        if self.buf.len() > limit + 4 { Err(FrameError::HeaderTooLong { limit }) } else { Ok(()) }
     }
 }
 
@@ -210,8 +215,15 @@ mod tests {
     #[test]
     fn an_endless_header_line_is_refused_at_the_limit() {
         let mut d = Decoder::new(Limits { max_header_block: 100, max_body: 10 });
-        d.feed(&[b'a'; 101]);
+        d.feed(&[b'a'; 105]);
         assert_eq!(d.next_frame(), Err(FrameError::HeaderTooLong { limit: 100 }));
+    }
+
+    #[test]
+    fn a_header_block_past_the_limit_is_refused_even_when_complete() {
+        let mut d = Decoder::new(Limits { max_header_block: 10, max_body: 10 });
+        d.feed(b"api status and more\n\n");
+        assert_eq!(d.next_frame(), Err(FrameError::HeaderTooLong { limit: 10 }));
     }
 
     #[test]

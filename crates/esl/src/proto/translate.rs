@@ -2,7 +2,7 @@
 //! both CHANNEL_STATE and CHANNEL_CALLSTATE, and entering park adds CHANNEL_PARK).
 
 use switchyard_core::command::{format_utc, uptime_parts};
-use switchyard_core::{ChannelSnapshot, Event, EventKind, Phase, Timestamp};
+use switchyard_core::{CallState, ChannelSnapshot, Direction, Event, EventKind, Phase, Timestamp};
 
 use super::channel_data;
 use super::event::EslEvent;
@@ -35,7 +35,12 @@ pub fn translate(ev: &Event, ctx: &RenderContext) -> Vec<EslEvent> {
         }
     };
     match &ev.kind {
-        EventKind::ChannelCreate => chan("CHANNEL_CREATE", &[], &[]),
+        EventKind::ChannelCreate => {
+            chan("CHANNEL_CREATE", &[], &[]);
+            if snap.is_some_and(|s| s.direction == Direction::Outbound) {
+                chan("CHANNEL_ORIGINATE", &[], &[]);
+            }
+        }
         EventKind::ChannelState { previous } => {
             let Some(snap) = snap else { return out };
             return state_events(ev, ctx, snap, previous);
@@ -166,6 +171,9 @@ fn state_events(
             ("Channel-Call-State-Number", (call as u8).to_string()),
         ];
         out.push(channel_event(ev, ctx, snap, "CHANNEL_CALLSTATE", &pre, &[]));
+        if call == CallState::Ringing && snap.direction == Direction::Outbound {
+            out.push(channel_event(ev, ctx, snap, "CHANNEL_PROGRESS", &[], &[]));
+        }
     }
     out
 }
