@@ -40,15 +40,50 @@ pub enum TaskAction {
     },
 }
 
+/// The kind of a task's action: all the timer keeps in memory (the action itself stays in the store).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    /// `sched_hangup`.
+    Hangup,
+    /// `sched_transfer`.
+    Transfer,
+    /// `sched_broadcast`.
+    Broadcast,
+    /// `sched_api`.
+    Api,
+}
+
+impl ActionKind {
+    /// FreeSWITCH's task description.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Hangup => "switch_ivr_schedule_hangup",
+            Self::Transfer => "switch_ivr_schedule_transfer",
+            Self::Broadcast => "switch_ivr_schedule_broadcast",
+            Self::Api => "sched_api_function",
+        }
+    }
+
+    /// True when the task's group is the channel it acts on.
+    pub fn is_channel_task(self) -> bool {
+        self != Self::Api
+    }
+}
+
 impl TaskAction {
+    /// Its kind.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Self::Hangup { .. } => ActionKind::Hangup,
+            Self::Transfer { .. } => ActionKind::Transfer,
+            Self::Broadcast { .. } => ActionKind::Broadcast,
+            Self::Api { .. } => ActionKind::Api,
+        }
+    }
+
     /// FreeSWITCH's task description for this action.
     pub fn description(&self) -> &'static str {
-        match self {
-            Self::Hangup { .. } => "switch_ivr_schedule_hangup",
-            Self::Transfer { .. } => "switch_ivr_schedule_transfer",
-            Self::Broadcast { .. } => "switch_ivr_schedule_broadcast",
-            Self::Api { .. } => "sched_api_function",
-        }
+        self.kind().description()
     }
 
     /// The channel the task belongs to, if any.

@@ -187,9 +187,9 @@ fn show_tasks(sched: &Scheduler, args: &[String]) -> Reply {
         .list()
         .iter()
         .map(|t| {
-            let desc = t.action.description().to_owned();
+            let desc = t.kind.description().to_owned();
             let runtime = t.runtime_ms.div_euclid(1000).to_string();
-            [t.id.to_string(), desc, t.group.clone(), runtime, "0".to_owned(), host.to_owned()]
+            [t.id.to_string(), desc, t.group.to_string(), runtime, "0".to_owned(), host.to_owned()]
         })
         .collect();
     Ok(CommandOutput::ok(if json { tasks_json(&rows) } else { tasks_csv(&rows) }))

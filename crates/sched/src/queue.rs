@@ -3,7 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
-use crate::action::TaskAction;
+use crate::action::ActionKind;
 
 /// A task as the queue holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,13 +11,20 @@ pub struct QueuedTask {
     /// Id (from the store).
     pub id: u64,
     /// Group (`none`, a channel uuid, or a user's name).
-    pub group: String,
+    pub group: Box<str>,
     /// Run time, epoch milliseconds.
     pub runtime_ms: i64,
     /// Repeat interval in seconds (`sched_api @N`).
     pub repeat_s: Option<i64>,
-    /// What it does.
-    pub action: TaskAction,
+    /// What kind of action it runs (the action itself is read from the store when it fires).
+    pub kind: ActionKind,
+}
+
+impl QueuedTask {
+    /// The channel the task belongs to, if any.
+    pub fn owner(&self) -> Option<&str> {
+        self.kind.is_channel_task().then_some(&*self.group)
+    }
 }
 
 /// Pending tasks by run time. Removal is lazy: the heap may hold ids no longer in `tasks`.
@@ -41,7 +48,7 @@ impl TimerQueue {
 
     /// Ids of the tasks in `group`.
     pub fn ids_in_group(&self, group: &str) -> Vec<u64> {
-        let mut ids: Vec<u64> = self.tasks.values().filter(|t| t.group == group).map(|t| t.id).collect();
+        let mut ids: Vec<u64> = self.tasks.values().filter(|t| &*t.group == group).map(|t| t.id).collect();
         ids.sort_unstable();
         ids
     }
@@ -104,13 +111,7 @@ mod tests {
     use super::*;
 
     fn task(id: u64, at: i64, group: &str) -> QueuedTask {
-        QueuedTask {
-            id,
-            group: group.into(),
-            runtime_ms: at,
-            repeat_s: None,
-            action: TaskAction::Api { command: "x".into() },
-        }
+        QueuedTask { id, group: group.into(), runtime_ms: at, repeat_s: None, kind: ActionKind::Api }
     }
 
     #[test]

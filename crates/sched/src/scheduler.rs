@@ -1,6 +1,7 @@
 //! The running scheduler: durable add/delete, the timer loop, execution, restart recovery, and
 //! clean-up of tasks whose channel ended.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -103,10 +104,10 @@ impl Scheduler {
         on_stored(id);
         let task = QueuedTask {
             id,
-            group: spec.group,
+            kind: spec.action.kind(),
+            group: spec.group.into(),
             runtime_ms: spec.runtime_ms,
             repeat_s: spec.repeat_s,
-            action: spec.action,
         };
         self.announce(ScheduleOp::Add, &task, None);
         self.0.queue.lock().insert(task);
@@ -175,8 +176,8 @@ impl Scheduler {
         let kind = EventKind::Schedule {
             op,
             task_id: task.id,
-            desc: task.action.description().to_owned(),
-            group: task.group.clone(),
+            desc: task.kind.description().to_owned(),
+            group: task.group.to_string(),
             runtime: task.runtime_ms.div_euclid(1000),
             reason: reason.map(str::to_owned),
         };
@@ -193,26 +194,56 @@ impl Scheduler {
                 _ = notified => continue,
             }
             let due = self.0.queue.lock().pop_due(self.now_ms());
-            for task in due {
-                self.fire(task).await;
+            if !due.is_empty() {
+                self.fire_batch(due).await;
             }
         }
     }
 
-    async fn fire(&self, task: QueuedTask) {
-        let id = task.id;
-        match self.blocking(move |s| s.task_mark_running(id)).await {
-            Ok(true) => {}
-            Ok(false) => return,
-            Err(e) => return tracing::error!("task {id} not run: {e}"),
+    /// Runs a batch of due tasks: claims them durably in one transaction (a task never runs twice),
+    /// runs them, then removes the finished ones in one transaction.
+    async fn fire_batch(&self, due: Vec<QueuedTask>) {
+        let ids: Vec<u64> = due.iter().map(|t| t.id).collect();
+        let claimed: HashSet<u64> = match self.blocking(move |s| s.task_mark_running_batch(&ids)).await {
+            Ok(claimed) => claimed.into_iter().collect(),
+            Err(e) => return tracing::error!("{} due task(s) not run: {e}", due.len()),
+        };
+        let actions = self.load_actions(claimed.iter().copied().collect()).await;
+        let mut finished = Vec::new();
+        for task in due.into_iter().filter(|t| claimed.contains(&t.id)) {
+            self.announce(ScheduleOp::Exe, &task, None);
+            match actions.get(&task.id) {
+                Some(action) => self.execute(action),
+                None => tracing::error!("task {}: its stored action could not be read", task.id),
+            }
+            match task.repeat_s {
+                Some(every) => self.rearm(task, every).await,
+                None => finished.push(task),
+            }
         }
-        self.announce(ScheduleOp::Exe, &task, None);
-        self.execute(&task.action).await;
-        match task.repeat_s {
-            Some(every) => self.rearm(task, every).await,
-            None => {
-                let _ = self.blocking(move |s| s.task_delete(id)).await;
-                self.announce(ScheduleOp::Del, &task, None);
+        // Removing finished tasks is off the timer's path: once claimed durably, a task cannot run
+        // again even if the switch stops before the removal commits.
+        if !finished.is_empty() {
+            tokio::spawn(self.clone().remove_finished(finished));
+        }
+    }
+
+    async fn remove_finished(self, finished: Vec<QueuedTask>) {
+        let ids: Vec<u64> = finished.iter().map(|t| t.id).collect();
+        if let Err(e) = self.blocking(move |s| s.task_delete_batch(&ids)).await {
+            tracing::error!("removing finished tasks: {e}");
+        }
+        for task in &finished {
+            self.announce(ScheduleOp::Del, task, None);
+        }
+    }
+
+    async fn load_actions(&self, ids: Vec<u64>) -> HashMap<u64, TaskAction> {
+        match self.blocking(move |s| s.task_get_batch(&ids)).await {
+            Ok(rows) => rows.iter().filter_map(|r| Some((r.id, TaskAction::from_json(&r.action).ok()?))).collect(),
+            Err(e) => {
+                tracing::error!("reading due tasks: {e}");
+                HashMap::new()
             }
         }
     }
@@ -226,7 +257,9 @@ impl Scheduler {
         }
     }
 
-    async fn execute(&self, action: &TaskAction) {
+    /// Starts a task's action; API commands run in their own task so a slow one (an originate) never
+    /// holds up the timer.
+    fn execute(&self, action: &TaskAction) {
         let channels = self.0.switch.channels();
         let send = |uuid: &str, cmd: ChannelCommand| match channels.find(uuid) {
             Some(h) => drop(h.send(cmd)),
@@ -244,13 +277,15 @@ impl Scheduler {
                 let (app, args) = path.split_once("::").unwrap_or(("playback", path));
                 send(uuid, ChannelCommand::Execute { app: app.to_owned(), args: args.to_owned() });
             }
-            TaskAction::Api { command } => self.run_api(command).await,
+            TaskAction::Api { command } => {
+                tokio::spawn(self.clone().run_api(command.clone()));
+            }
         }
     }
 
-    async fn run_api(&self, command: &str) {
+    async fn run_api(self, command: String) {
         let sw = &self.0.switch;
-        match sw.commands().execute(sw, command).await {
+        match sw.commands().execute(sw, &command).await {
             Ok(out) => tracing::debug!("sched_api '{command}': {}", out.text.trim_end()),
             Err(e) => tracing::warn!("sched_api '{command}': {e}"),
         }
@@ -308,7 +343,7 @@ impl Scheduler {
 
     /// After lost events: drop tasks whose channel no longer exists.
     async fn sweep_orphans(&self) {
-        let owners: Vec<String> = self.list().into_iter().filter_map(|t| t.action.owner().map(str::to_owned)).collect();
+        let owners: Vec<String> = self.list().into_iter().filter_map(|t| t.owner().map(str::to_owned)).collect();
         for uuid in owners {
             if self.0.switch.channels().find(&uuid).is_none() {
                 self.forget_channel(&uuid).await;
@@ -318,13 +353,13 @@ impl Scheduler {
 }
 
 fn queued_from_row(row: &StoredTask) -> Option<QueuedTask> {
-    let action = TaskAction::from_json(&row.action).ok()?;
+    let kind = TaskAction::from_json(&row.action).ok()?.kind();
     Some(QueuedTask {
         id: row.id,
-        group: row.group.clone(),
+        group: row.group.as_str().into(),
         runtime_ms: row.runtime_ms,
         repeat_s: row.repeat_s,
-        action,
+        kind,
     })
 }
 
@@ -339,7 +374,7 @@ fn recovery_verdict(
     if row.state == TaskState::Running {
         return Some("it was running when the switch stopped; a task never runs twice");
     }
-    if task.action.owner().is_some_and(|uuid| !channel_exists(uuid)) {
+    if task.owner().is_some_and(|uuid| !channel_exists(uuid)) {
         return Some("its channel no longer exists");
     }
     if task.repeat_s.is_none() && task.runtime_ms < now_ms - grace_ms {

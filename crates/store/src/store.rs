@@ -47,6 +47,13 @@ pub trait Store: Send + Sync + 'static {
     /// Claims a pending task for running. Returns `false` if the task is missing or already
     /// running: whoever gets `true` runs it, so a task never runs twice.
     fn task_mark_running(&self, id: u64) -> Result<bool, StoreError>;
+    /// [`Store::task_mark_running`] for many tasks in one durable transaction; returns the ids that
+    /// were pending (and are now running), in the order given.
+    fn task_mark_running_batch(&self, ids: &[u64]) -> Result<Vec<u64>, StoreError>;
+    /// The stored tasks with these ids (missing ones are skipped), in id order.
+    fn task_get_batch(&self, ids: &[u64]) -> Result<Vec<StoredTask>, StoreError>;
+    /// Deletes many tasks in one durable transaction; returns how many existed.
+    fn task_delete_batch(&self, ids: &[u64]) -> Result<usize, StoreError>;
 
     /// Sets a task's runtime and puts it back to pending (the next turn of a recurring task).
     /// Returns `false` if the task does not exist.

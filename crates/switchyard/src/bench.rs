@@ -1,5 +1,5 @@
 //! `switchyard bench calls`: drives sim calls through an in-process core and reports setup rate,
-//! concurrency, memory per channel and setup latency.
+//! concurrency, memory per channel and setup latency. `bench sched` lives in `bench_sched`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -25,19 +25,53 @@ pub enum BenchKind {
         #[arg(long, default_value = "0s", value_parser = parse_duration)]
         hold: Duration,
     },
+    /// Scheduler: durable inserts, memory, restart recovery and firing lateness.
+    Sched {
+        /// Pending tasks to insert.
+        #[arg(long, default_value_t = 1_000_000)]
+        tasks: usize,
+        /// Firings per second for the lateness run.
+        #[arg(long, default_value_t = 1000)]
+        rate: u32,
+        /// Length of the lateness run.
+        #[arg(long, default_value = "5s", value_parser = parse_duration)]
+        duration: Duration,
+    },
+    /// Event Socket: plain-event fan-out to many listeners, `api` latency, `bgapi originate` rate.
+    Esl {
+        /// Listeners subscribed to `event plain ALL`.
+        #[arg(long, default_value_t = 10)]
+        listeners: usize,
+        /// Events published for the fan-out run.
+        #[arg(long, default_value_t = 200_000)]
+        events: usize,
+        /// `api uptime` round trips for the latency run.
+        #[arg(long, default_value_t = 10_000)]
+        api_calls: usize,
+        /// `bgapi originate sim/…` jobs for the originate run.
+        #[arg(long, default_value_t = 20_000)]
+        originates: usize,
+    },
 }
 
 /// Runs the chosen benchmark.
 pub fn run(kind: BenchKind) -> anyhow::Result<ExitCode> {
-    let BenchKind::Calls { rate, duration, hold } = kind;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let report = rt.block_on(bench_calls(rate.max(1), duration, hold));
+    let report = match kind {
+        BenchKind::Calls { rate, duration, hold } => rt.block_on(bench_calls(rate.max(1), duration, hold)),
+        BenchKind::Sched { tasks, rate, duration } => {
+            rt.block_on(crate::bench_sched::run(tasks, rate.max(1), duration))?
+        }
+        BenchKind::Esl { listeners, events, api_calls, originates } => {
+            rt.block_on(crate::bench_esl::run(listeners.max(1), events.max(1), api_calls.max(1), originates.max(1)))?
+        }
+    };
     println!("{report}");
     Ok(ExitCode::SUCCESS)
 }
 
 /// Resident memory of this process in bytes.
-fn rss_bytes() -> u64 {
+pub(crate) fn rss_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
     pages * 4096
@@ -81,7 +115,7 @@ async fn bench_calls(rate: u32, duration: Duration, hold: Duration) -> String {
     summary(rate, attempted, elapsed, &t, peak, base_rss, peak_rss)
 }
 
-fn bench_switch() -> Switch {
+pub(crate) fn bench_switch() -> Switch {
     Switch::new(SwitchConfig {
         info: SwitchInfo {
             version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -139,7 +173,7 @@ async fn drain(switch: &Switch, hold: Duration) {
     }
 }
 
-fn percentile(sorted: &[u32], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[u32], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -5,6 +5,8 @@
 
 pub mod args;
 pub mod bench;
+mod bench_esl;
+mod bench_sched;
 pub mod cli_client;
 pub mod config;
 pub mod control_proto;

@@ -125,6 +125,21 @@ impl Store for SqliteStore {
         tasks::mark_running(&self.conn(), id).map_err(failed("task_mark_running"))
     }
 
+    fn task_mark_running_batch(&self, ids: &[u64]) -> Result<Vec<u64>, StoreError> {
+        let ids: Vec<i64> = ids.iter().filter_map(|&id| sql_id(id)).collect();
+        tasks::mark_running_batch(&mut self.conn(), &ids).map_err(failed("task_mark_running_batch"))
+    }
+
+    fn task_get_batch(&self, ids: &[u64]) -> Result<Vec<StoredTask>, StoreError> {
+        let ids: Vec<i64> = ids.iter().filter_map(|&id| sql_id(id)).collect();
+        tasks::get_batch(&self.conn(), &ids).map_err(failed("task_get_batch"))
+    }
+
+    fn task_delete_batch(&self, ids: &[u64]) -> Result<usize, StoreError> {
+        let ids: Vec<i64> = ids.iter().filter_map(|&id| sql_id(id)).collect();
+        tasks::delete_batch(&mut self.conn(), &ids).map_err(failed("task_delete_batch"))
+    }
+
     fn task_reschedule(&self, id: u64, runtime_ms: i64) -> Result<bool, StoreError> {
         let Some(id) = sql_id(id) else {
             return Ok(false);

@@ -80,6 +80,53 @@ pub(super) fn mark_running(conn: &Connection, id: i64) -> rusqlite::Result<bool>
     Ok(stmt.execute([id])? > 0)
 }
 
+/// Marks each pending task of `ids` running, in one transaction; returns the ids that were pending.
+pub(super) fn mark_running_batch(conn: &mut Connection, ids: &[i64]) -> rusqlite::Result<Vec<u64>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut claimed = Vec::with_capacity(ids.len());
+    {
+        let mut stmt =
+            tx.prepare_cached("UPDATE sched_tasks SET state = 'running' WHERE id = ?1 AND state = 'pending'")?;
+        for &id in ids {
+            if stmt.execute([id])? > 0 {
+                claimed.push(id as u64);
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(claimed)
+}
+
+/// The tasks with these ids, in id order.
+pub(super) fn get_batch(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<StoredTask>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, grp, description, runtime_ms, action, owner, created_ms, host, state, repeat_s \
+         FROM sched_tasks WHERE id = ?1",
+    )?;
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        if let Some(task) = stmt.query_map([id], stored_task)?.next() {
+            out.push(task?);
+        }
+    }
+    out.sort_by_key(|t| t.id);
+    Ok(out)
+}
+
+/// Deletes the tasks of `ids` in one transaction; returns how many existed.
+pub(super) fn delete_batch(conn: &mut Connection, ids: &[i64]) -> rusqlite::Result<usize> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut count = 0;
+    {
+        let mut stmt = tx.prepare_cached("DELETE FROM sched_tasks WHERE id = ?1")?;
+        for &id in ids {
+            count += stmt.execute([id])?;
+        }
+    }
+    tx.commit()?;
+    Ok(count)
+}
+
 /// Sets a task's runtime and makes it pending again; `false` if it does not exist.
 pub(super) fn reschedule(conn: &Connection, id: i64, runtime_ms: i64) -> rusqlite::Result<bool> {
     let mut stmt = conn.prepare_cached("UPDATE sched_tasks SET runtime_ms = ?2, state = 'pending' WHERE id = ?1")?;
@@ -212,6 +259,19 @@ mod tests {
         assert!(store.task_mark_running(id).unwrap());
         assert!(!store.task_mark_running(id).unwrap());
         assert_eq!(store.task_list().unwrap()[0].state, TaskState::Running);
+    }
+
+    #[test]
+    fn batches_claim_only_pending_tasks_and_delete_what_exists() {
+        let store = store();
+        let a = store.task_insert(&task("g", 1, None)).unwrap();
+        let b = store.task_insert(&task("g", 2, None)).unwrap();
+        store.task_mark_running(b).unwrap();
+        assert_eq!(store.task_mark_running_batch(&[a, b, 999, u64::MAX]).unwrap(), vec![a]);
+        let got: Vec<u64> = store.task_get_batch(&[b, 999, a]).unwrap().iter().map(|t| t.id).collect();
+        assert_eq!(got, vec![a, b]);
+        assert_eq!(store.task_delete_batch(&[a, b, 999]).unwrap(), 2);
+        assert!(store.task_list().unwrap().is_empty());
     }
 
     #[test]

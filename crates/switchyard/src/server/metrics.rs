@@ -22,12 +22,7 @@ pub async fn serve(addr: SocketAddr, switch: Switch) -> anyhow::Result<SocketAdd
 }
 
 async fn answer(mut stream: TcpStream, switch: Switch) {
-    let mut buf = [0u8; 2048];
-    let n = match stream.read(&mut buf).await {
-        Ok(n) => n,
-        Err(_) => return,
-    };
-    let request = String::from_utf8_lossy(&buf[..n]);
+    let Some(request) = read_request_head(&mut stream).await else { return };
     let response = if request.starts_with("GET /metrics ") {
         let body = render(&switch);
         format!(
@@ -38,6 +33,20 @@ async fn answer(mut stream: TcpStream, switch: Switch) {
         "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
     };
     let _ = stream.write_all(response.as_bytes()).await;
+}
+
+/// Reads up to the blank line ending the request head (at most 8 KiB); None if the peer goes away.
+async fn read_request_head(stream: &mut TcpStream) -> Option<String> {
+    let mut buf = Vec::with_capacity(512);
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 8192 {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some(String::from_utf8_lossy(&buf).into_owned())
 }
 
 fn metric(out: &mut String, name: &str, kind: &str, help: &str, samples: &[(String, u64)]) {

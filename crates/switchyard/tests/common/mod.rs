@@ -16,10 +16,13 @@ pub struct Running {
     pub dir: tempfile::TempDir,
 }
 
+/// Every listener on a free port so that tests run side by side.
+const BASE_CONFIG: &str = "[general]\ndata_dir = \"data\"\n\n[metrics]\nenabled = true\nlisten = \"127.0.0.1:0\"\n\n\
+                           [esl]\nlisten = \"127.0.0.1:0\"\n\n[ami]\nlisten = \"127.0.0.1:0\"\n";
+
 pub fn write_config(dir: &Path, extra: &str) -> PathBuf {
     let path = dir.join("switchyard.toml");
-    let text =
-        format!("[general]\ndata_dir = \"data\"\n\n[metrics]\nenabled = true\nlisten = \"127.0.0.1:0\"\n{extra}");
+    let text = format!("{BASE_CONFIG}{extra}");
     std::fs::write(&path, text).unwrap();
     path
 }
@@ -79,7 +82,7 @@ impl Running {
 
 pub fn http_get(addr: &str, path: &str) -> String {
     let mut s = TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes()).unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     out
