@@ -53,7 +53,8 @@ impl PreparedEvent {
 /// The FreeSWITCH events one core event stands for.
 pub type Prepared = Arc<Vec<PreparedEvent>>;
 
-const SLOTS: usize = 8192;
+/// Enough for listeners that drift apart by a full bus queue to still share renders.
+const SLOTS: usize = 16_384;
 
 /// Recently prepared events by sequence number, shared by every listener.
 pub struct RenderCache {

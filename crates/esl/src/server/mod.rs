@@ -53,24 +53,25 @@ pub struct Shared {
     pub(crate) limits: Limits,
 }
 
-/// Binds the listener, registers the `socket` app and starts HEARTBEAT; returns the bound address
-/// and the accept task.
+/// Binds the listener, installs the outbound side (see [`install`]) and accepts connections; returns
+/// the bound address and the accept task.
 pub async fn serve(config: EslServerConfig, switch: Switch) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    let ctx = render_context(&switch, addr);
-    crate::api::register(&switch, ctx.clone());
-    let shared = Arc::new(Shared {
-        cache: RenderCache::new(ctx),
-        switch: switch.clone(),
-        password: config.password,
-        limits: config.limits,
-    });
+    let shared = install(&switch, addr, config.password, config.limits);
+    tracing::info!("event socket listening on {addr}");
+    Ok((addr, tokio::spawn(accept_loop(listener, shared, config.acl))))
+}
+
+/// Registers the `socket` app and the ESL API commands and starts HEARTBEAT. Enough for outbound
+/// mode on its own (when `[esl]` is disabled); `serve` calls it too. `addr` gives `FreeSWITCH-IPv4`.
+pub fn install(switch: &Switch, addr: SocketAddr, password: String, limits: Limits) -> Arc<Shared> {
+    let ctx = render_context(switch, addr);
+    crate::api::register(switch, ctx.clone());
+    let shared = Arc::new(Shared { cache: RenderCache::new(ctx), switch: switch.clone(), password, limits });
     switch.apps().register(Arc::new(SocketApp { shared: shared.clone() }));
     tokio::spawn(heartbeat(switch.clone()));
-    tracing::info!("event socket listening on {addr}");
-    let acl = config.acl;
-    Ok((addr, tokio::spawn(accept_loop(listener, shared, acl))))
+    shared
 }
 
 fn render_context(switch: &Switch, addr: SocketAddr) -> RenderContext {

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::BytesMut;
+use std::io::IoSlice;
+
+use bytes::{Buf, Bytes, BytesMut};
 use switchyard_core::{BusItem, ChannelId, Event, EventKind, Subscription};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -46,6 +48,8 @@ pub struct Session {
     pub(super) shared: Arc<Shared>,
     pub(super) mode: Mode,
     pub(super) out: BytesMut,
+    /// Frames ready to write, in order (shared event frames are queued without copying).
+    pub(super) queue: Vec<Bytes>,
     pub(super) authed: bool,
     pub(super) format: EventFormat,
     pub(super) events: EventSet,
@@ -77,6 +81,7 @@ impl Session {
             authed: mode != Mode::Inbound,
             mode,
             out: BytesMut::with_capacity(4096),
+            queue: Vec::with_capacity(256),
             format: EventFormat::Plain,
             events: EventSet::default(),
             filters: Filters::default(),
@@ -106,7 +111,8 @@ impl Session {
         }
         loop {
             self.process_input(&mut decoder).await;
-            if write_out(&mut wr, &mut self.out).await.is_err() || self.closing {
+            self.seal_out();
+            if write_frames(&mut wr, &mut self.queue).await.is_err() || self.closing {
                 break;
             }
             let linger = self.linger_until;
@@ -178,7 +184,7 @@ impl Session {
             for p in prepared.iter() {
                 if self.wanted(p) {
                     let frame = p.frame(self.format);
-                    self.out.extend_from_slice(&frame);
+                    self.push_frame(frame);
                 }
             }
         }
@@ -226,7 +232,21 @@ impl Session {
         let base = proto::base_at(sw.bus().next_seq(), sw.now(), ctx, "CUSTOM");
         ev.headers.extend(base.headers);
         ev.push("Lost-Events", lost.to_string());
-        self.out.extend_from_slice(&ev.to_frame(self.format));
+        let frame = ev.to_frame(self.format);
+        self.push_frame(frame);
+    }
+
+    /// Queues a rendered frame after whatever replies are pending.
+    fn push_frame(&mut self, frame: Bytes) {
+        self.seal_out();
+        self.queue.push(frame);
+    }
+
+    /// Moves pending reply bytes into the write queue.
+    fn seal_out(&mut self) {
+        if !self.out.is_empty() {
+            self.queue.push(self.out.split().freeze());
+        }
     }
 }
 
@@ -239,14 +259,26 @@ async fn next_items(sub: &mut Option<Subscription>, items: &mut Vec<BusItem>) {
     }
 }
 
-async fn write_out(wr: &mut tokio::net::tcp::OwnedWriteHalf, out: &mut BytesMut) -> std::io::Result<()> {
-    if out.is_empty() {
-        return Ok(());
+/// Writes every queued frame with vectored writes (no copy of shared event bytes).
+async fn write_frames(wr: &mut tokio::net::tcp::OwnedWriteHalf, queue: &mut Vec<Bytes>) -> std::io::Result<()> {
+    let mut first = 0;
+    while first < queue.len() {
+        let slices: Vec<IoSlice<'_>> = queue[first..].iter().take(64).map(|b| IoSlice::new(b)).collect();
+        let mut written = wr.write_vectored(&slices).await?;
+        if written == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        while written > 0 {
+            let len = queue[first].len();
+            if written >= len {
+                written -= len;
+                first += 1;
+            } else {
+                queue[first].advance(written);
+                written = 0;
+            }
+        }
     }
-    let result = wr.write_all(out).await;
-    out.clear();
-    if out.capacity() > 1 << 20 {
-        *out = BytesMut::with_capacity(4096);
-    }
-    result
+    queue.clear();
+    Ok(())
 }

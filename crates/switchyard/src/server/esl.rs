@@ -18,6 +18,9 @@ const RETRY: Duration = Duration::from_secs(5);
 pub async fn start(cfg: &Config, switch: Switch) -> anyhow::Result<Option<SocketAddr>> {
     let esl = &cfg.esl;
     if !esl.enabled {
+        // Outbound mode (the `socket` app) works without the listener.
+        let local = SocketAddr::from(([127, 0, 0, 1], 0));
+        switchyard_esl::server::install(&switch, local, String::new(), Limits::default());
         return Ok(None);
     }
     let acl = esl.acl.clone().map(|blocks| {
