@@ -122,6 +122,21 @@ pub enum EventKind {
     },
     /// The switch is shutting down.
     Shutdown,
+    /// A hangup handler was pushed on the channel's stack (AMI `HangupHandlerPush`).
+    HangupHandlerPush {
+        /// The handler as stored: `context,exten,priority(args)`.
+        handler: String,
+    },
+    /// A hangup handler was popped off the channel's stack (AMI `HangupHandlerPop`).
+    HangupHandlerPop {
+        /// The handler removed.
+        handler: String,
+    },
+    /// A hangup handler is about to run (AMI `HangupHandlerRun`).
+    HangupHandlerRun {
+        /// The handler.
+        handler: String,
+    },
     /// A background API command finished (ESL `BACKGROUND_JOB`).
     BackgroundJob {
         /// The job id given to the client.
@@ -192,6 +207,9 @@ impl EventKind {
             Self::Custom { .. } => "custom",
             Self::Schedule { .. } => "schedule",
             Self::Shutdown => "shutdown",
+            Self::HangupHandlerPush { .. } => "hangup_handler_push",
+            Self::HangupHandlerPop { .. } => "hangup_handler_pop",
+            Self::HangupHandlerRun { .. } => "hangup_handler_run",
             Self::BackgroundJob { .. } => "background_job",
             Self::Heartbeat { .. } => "heartbeat",
         }

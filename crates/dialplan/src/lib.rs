@@ -4,11 +4,77 @@
 //! does not read the switch's config (the binary passes file paths) and owns no sockets.
 #![forbid(unsafe_code)]
 
+pub mod apps;
+pub mod args;
 pub mod astconf;
+pub mod commands;
+pub mod engine;
 pub mod error;
+pub mod expr;
+pub mod funcs;
+pub mod handlers;
+mod interp;
 pub mod ir;
+pub mod local;
 pub mod pattern;
+mod state;
+mod subst;
 pub mod template;
+pub mod timespec;
+pub mod vars;
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use switchyard_core::Switch;
+use switchyard_store::Store;
+
+pub use engine::{Engine, EngineHook};
 pub use error::DialplanError;
 pub use ir::Dialplan;
+
+/// Loads the `extensions.conf` files and installs everything on `switch`: the engine (as the
+/// switch's dialplan), the applications, the console commands and the `Local` technology.
+pub fn install(switch: &Switch, store: Arc<dyn Store>, files: &[PathBuf]) -> Result<Arc<Engine>, DialplanError> {
+    let plan = astconf::load_files(files)?;
+    Ok(install_plan(switch, store, plan, files))
+}
+
+/// Installs an already built dialplan (tests, benchmarks, other front-ends); `files` are read
+/// again by `dialplan reload`.
+pub fn install_plan(switch: &Switch, store: Arc<dyn Store>, plan: Dialplan, files: &[PathBuf]) -> Arc<Engine> {
+    for warning in unknown_apps(&plan) {
+        tracing::warn!("{warning}");
+    }
+    let engine = Engine::new(switch.clone(), store, Dialplan::default(), files.to_vec());
+    engine.swap(plan);
+    apps::register(switch, &engine);
+    commands::register(switch, &engine);
+    switch.techs().register(Arc::new(local::LocalTech));
+    switch.set_dialplan(Arc::new(EngineHook(engine.clone())));
+    engine
+}
+
+/// Validates dialplan files without a switch (`switchyard check`): Ok with warnings (unknown
+/// applications), or the first error.
+pub fn check(files: &[PathBuf]) -> Result<Vec<String>, DialplanError> {
+    let plan = astconf::load_files(files)?;
+    Ok(unknown_apps(&plan))
+}
+
+/// One warning per use of an application this switch does not have.
+pub fn unknown_apps(plan: &Dialplan) -> Vec<String> {
+    let known: Vec<String> = apps::known_names().map(str::to_ascii_lowercase).collect();
+    let mut out: Vec<String> = plan
+        .apps()
+        .filter(|p| !known.contains(&p.app.to_ascii_lowercase()))
+        .map(|p| {
+            format!(
+                "{}:{}: unknown application '{}' (the call will hang up there)",
+                p.source.file, p.source.line, p.app
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}

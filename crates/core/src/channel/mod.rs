@@ -2,6 +2,7 @@
 
 mod bridge;
 mod command;
+mod dtmf;
 mod extensions;
 mod handle;
 mod lifecycle;

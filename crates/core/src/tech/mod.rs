@@ -58,6 +58,8 @@ pub trait Endpoint: Send + 'static {
     fn on_deadline(&mut self, now: Instant) -> Option<RemoteAction>;
     /// The local side did something.
     fn on_local(&mut self, event: LocalEvent, now: Instant);
+    /// The local side sent a DTMF digit to the far end (Asterisk `SendDTMF`); ignored by default.
+    fn on_dtmf(&mut self, _digit: char, _now: Instant) {}
     /// How the far end treats media (for `core show channel` and the media layer later).
     fn media_mode(&self) -> &'static str {
         "none"

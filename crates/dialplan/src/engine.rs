@@ -1,0 +1,76 @@
+//! The engine shared by every channel: the current dialplan (swapped atomically on reload), the
+//! store, the hangup-handler stacks and pending Dial plans; and the core's `DialplanEngine` hook.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use parking_lot::{Mutex, RwLock};
+use switchyard_core::app::BoxFuture;
+use switchyard_core::dialplan::DialplanEngine;
+use switchyard_core::{Channel, Switch};
+use switchyard_store::Store;
+
+use crate::apps::dial::DialRegistry;
+use crate::error::DialplanError;
+use crate::handlers::HandlerRegistry;
+use crate::ir::Dialplan;
+
+/// Shared state of the Asterisk dialplan engine.
+pub struct Engine {
+    plan: RwLock<Arc<Dialplan>>,
+    files: Mutex<Vec<PathBuf>>,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) handlers: HandlerRegistry,
+    pub(crate) dials: DialRegistry,
+    pub(crate) switch: Switch,
+}
+
+impl Engine {
+    /// An engine over `plan`, read from `files`.
+    pub fn new(switch: Switch, store: Arc<dyn Store>, plan: Dialplan, files: Vec<PathBuf>) -> Arc<Self> {
+        Arc::new(Self {
+            plan: RwLock::new(Arc::new(plan)),
+            files: Mutex::new(files),
+            store,
+            handlers: HandlerRegistry::default(),
+            dials: DialRegistry::default(),
+            switch,
+        })
+    }
+
+    /// The dialplan in force.
+    pub fn plan(&self) -> Arc<Dialplan> {
+        self.plan.read().clone()
+    }
+
+    /// Replaces the dialplan at once and applies its globals; channels pick it up at their next step.
+    pub fn swap(&self, plan: Dialplan) {
+        for (k, v) in &plan.globals {
+            self.switch.globals().set(k, v);
+        }
+        *self.plan.write() = Arc::new(plan);
+        self.switch.mark_reloaded();
+    }
+
+    /// Compiles the files again; on success swaps, on error keeps the old dialplan.
+    pub fn reload(&self) -> Result<usize, DialplanError> {
+        let files = self.files.lock().clone();
+        let plan = crate::astconf::load_files(&files)?;
+        let n = plan.contexts.len();
+        self.swap(plan);
+        Ok(n)
+    }
+}
+
+/// The hook the core calls; wraps the shared engine.
+pub struct EngineHook(pub Arc<Engine>);
+
+impl DialplanEngine for EngineHook {
+    fn run<'a>(&'a self, chan: &'a mut Channel) -> BoxFuture<'a, ()> {
+        Box::pin(crate::interp::run(&self.0, chan))
+    }
+
+    fn run_hangup<'a>(&'a self, chan: &'a mut Channel) -> BoxFuture<'a, ()> {
+        Box::pin(crate::interp::run_hangup(&self.0, chan))
+    }
+}

@@ -1,0 +1,18 @@
+//! `$[ … ]` expressions: Asterisk's expr2 grammar, precedence and value rules (strings, numeric
+//! strings and numbers; regex `:` and `=~`; `?:` written `? ::`), evaluated after substitution.
+
+mod lexer;
+mod parser;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+pub use parser::ExprError;
+
+/// Evaluates expression text (already substituted) to its result text, as Asterisk prints it.
+pub fn evaluate(text: &str) -> Result<String, ExprError> {
+    let tokens = lexer::tokens(text)?;
+    let v = parser::Parser::new(&tokens).parse()?;
+    Ok(v.into_string())
+}

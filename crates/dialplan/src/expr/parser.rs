@@ -1,0 +1,134 @@
+//! Precedence climbing over expr2's levels, lowest first: `? ::`, `|`, `&`, comparisons, `+ -`,
+//! `* / %`, unary `! -`, then the regex operators `: =~ ~~`, then parentheses and calls.
+
+use super::lexer::Tok;
+use super::value::{self, Val};
+
+/// An expression that cannot be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExprError {
+    /// The text does not follow the grammar.
+    #[error("syntax error: {0}")]
+    Syntax(String),
+}
+
+pub(super) struct Parser<'a> {
+    toks: &'a [Tok],
+    pos: usize,
+}
+
+const LEVELS: [&[&str]; 5] =
+    [&["|", "||"], &["&", "&&"], &["=", "==", "!=", "<", ">", "<=", ">="], &["+", "-"], &["*", "/", "%"]];
+
+impl<'a> Parser<'a> {
+    pub fn new(toks: &'a [Tok]) -> Self {
+        Self { toks, pos: 0 }
+    }
+
+    pub fn parse(mut self) -> Result<Val, ExprError> {
+        if self.toks.is_empty() {
+            return Ok(Val::Str(String::new()));
+        }
+        let v = self.ternary()?;
+        match self.toks.get(self.pos) {
+            None => Ok(v),
+            Some(t) => Err(ExprError::Syntax(format!("unexpected {t:?}"))),
+        }
+    }
+
+    fn peek_op(&self) -> Option<&'static str> {
+        match self.toks.get(self.pos) {
+            Some(Tok::Op(op)) => Some(op),
+            _ => None,
+        }
+    }
+
+    fn expect(&mut self, op: &str) -> Result<(), ExprError> {
+        if self.peek_op() == Some(op) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(ExprError::Syntax(format!("expected '{op}'")))
+        }
+    }
+
+    fn ternary(&mut self) -> Result<Val, ExprError> {
+        let mut v = self.binary(0)?;
+        while self.peek_op() == Some("?") {
+            self.pos += 1;
+            let yes = self.ternary()?;
+            self.expect("::")?;
+            let no = self.binary(0)?;
+            v = value::condition(v, yes, no);
+        }
+        Ok(v)
+    }
+
+    fn binary(&mut self, level: usize) -> Result<Val, ExprError> {
+        if level == LEVELS.len() {
+            return self.unary();
+        }
+        let mut v = self.binary(level + 1)?;
+        while let Some(op) = self.peek_op().filter(|op| LEVELS[level].contains(op)) {
+            self.pos += 1;
+            let rhs = self.binary(level + 1)?;
+            v = value::binary(op, v, rhs);
+        }
+        Ok(v)
+    }
+
+    fn unary(&mut self) -> Result<Val, ExprError> {
+        match self.peek_op() {
+            Some("!") => {
+                self.pos += 1;
+                Ok(value::complement(self.unary()?))
+            }
+            Some("-") => {
+                self.pos += 1;
+                Ok(value::negate(self.unary()?))
+            }
+            _ => self.regex(),
+        }
+    }
+
+    fn regex(&mut self) -> Result<Val, ExprError> {
+        let mut v = self.primary()?;
+        while let Some(op) = self.peek_op().filter(|op| matches!(*op, ":" | "=~" | "~~")) {
+            self.pos += 1;
+            let rhs = self.primary()?;
+            v = value::binary(op, v, rhs);
+        }
+        Ok(v)
+    }
+
+    fn primary(&mut self) -> Result<Val, ExprError> {
+        let tok = self.toks.get(self.pos).cloned().ok_or_else(|| ExprError::Syntax("unexpected end".into()))?;
+        self.pos += 1;
+        match tok {
+            Tok::Op("(") => {
+                let v = self.ternary()?;
+                self.expect(")")?;
+                Ok(v)
+            }
+            Tok::Op(op) => Err(ExprError::Syntax(format!("unexpected '{op}'"))),
+            Tok::Num(n) => Ok(Val::NumStr(n)),
+            Tok::Str(s) if self.peek_op() == Some("(") => self.call(&s),
+            Tok::Str(s) => Ok(Val::Str(s)),
+        }
+    }
+
+    fn call(&mut self, name: &str) -> Result<Val, ExprError> {
+        self.pos += 1;
+        let mut args = Vec::new();
+        while self.peek_op() != Some(")") {
+            args.push(self.ternary()?);
+            if self.peek_op() == Some(",") {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        self.expect(")")?;
+        value::function(name, &args).ok_or_else(|| ExprError::Syntax(format!("unknown function {name}")))
+    }
+}

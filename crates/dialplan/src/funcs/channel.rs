@@ -1,0 +1,142 @@
+//! `CHANNEL()`, `CALLERID()`, `HANGUPCAUSE()` and `TIMEOUT()`: the channel's own facts and settings.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use switchyard_core::{Channel, ChannelCommand};
+
+use super::FuncError;
+use crate::engine::Engine;
+use crate::state::pc;
+
+pub(super) fn read(chan: &Channel, item: &str) -> Result<String, FuncError> {
+    let s = chan.current();
+    Ok(match item.trim() {
+        "name" => s.name.clone(),
+        "uniqueid" => s.id.to_string(),
+        "linkedid" => s.linked_id.to_string(),
+        "state" => s.state.line().asterisk_name().to_owned(),
+        "language" => s.language.clone(),
+        "accountcode" => s.account_code.clone(),
+        "channeltype" => s.tech.clone(),
+        "context" => s.location.context.clone(),
+        "exten" => s.location.exten.clone(),
+        "hangupcause" => s.hangup_cause.map_or(0, |c| c.asterisk_code()).to_string(),
+        "callid" | "musicclass" | "parkinglot" | "peer" | "amaflags" => String::new(),
+        other => return Err(FuncError::Bad(format!("CHANNEL(): unknown item '{other}'"))),
+    })
+}
+
+pub(super) fn write(engine: &Arc<Engine>, chan: &mut Channel, item: &str, value: &str) -> Result<(), FuncError> {
+    match item.trim() {
+        "hangup_handler_push" => engine.handlers.push(chan, value),
+        "hangup_handler_pop" => engine.handlers.pop(chan, value),
+        "hangup_handler_wipe" => engine.handlers.wipe(chan, value),
+        "language" => {
+            value.clone_into(&mut chan.current_mut().language);
+            chan.publish_snapshot();
+        }
+        "accountcode" => {
+            value.clone_into(&mut chan.current_mut().account_code);
+            chan.publish_snapshot();
+        }
+        "musicclass" | "amaflags" | "callgroup" | "pickupgroup" | "parkinglot" => {}
+        other => return Err(FuncError::Bad(format!("CHANNEL(): cannot set '{other}'"))),
+    }
+    Ok(())
+}
+
+pub(super) fn callerid_read(chan: &Channel, item: &str) -> Result<String, FuncError> {
+    let c = &chan.current().caller;
+    Ok(match item.trim().split(',').next().unwrap_or("") {
+        "num" | "number" | "ani" => c.number.clone(),
+        "name" => c.name.clone(),
+        "all" => match (c.name.is_empty(), c.number.is_empty()) {
+            (true, _) => format!("<{}>", c.number),
+            (false, _) => format!("\"{}\" <{}>", c.name, c.number),
+        },
+        "dnid" => chan.current().dialed.clone(),
+        other => return Err(FuncError::Bad(format!("CALLERID(): unknown item '{other}'"))),
+    })
+}
+
+pub(super) fn callerid_write(chan: &mut Channel, item: &str, value: &str) -> Result<(), FuncError> {
+    let caller = &mut chan.current_mut().caller;
+    match item.trim() {
+        "num" | "number" | "ani" => value.clone_into(&mut caller.number),
+        "name" => value.clone_into(&mut caller.name),
+        "all" => {
+            let (name, num) = parse_all(value);
+            caller.name = name;
+            caller.number = num;
+        }
+        other => return Err(FuncError::Bad(format!("CALLERID(): cannot set '{other}'"))),
+    }
+    chan.publish_snapshot();
+    Ok(())
+}
+
+/// `"Name" <number>` (or a bare number) into (name, number).
+fn parse_all(v: &str) -> (String, String) {
+    match (v.find('<'), v.rfind('>')) {
+        (Some(a), Some(b)) if a < b => (v[..a].trim().trim_matches('"').to_owned(), v[a + 1..b].trim().to_owned()),
+        _ => (String::new(), v.trim().to_owned()),
+    }
+}
+
+pub(super) fn hangupcause(chan: &Channel, args: &str) -> String {
+    let kind = args.split(',').nth(1).unwrap_or("").trim();
+    let cause = chan.current().hangup_cause;
+    match kind {
+        "tech" => cause.map(|c| c.asterisk_text().to_owned()).unwrap_or_default(),
+        _ => cause.map(|c| c.asterisk_code().to_string()).unwrap_or_default(),
+    }
+}
+
+pub(super) fn timeout_read(chan: &mut Channel, which: &str) -> Result<String, FuncError> {
+    let p = pc(chan);
+    let fmt = |v: Option<f64>| v.map(|s| s.to_string()).unwrap_or_else(|| "0".into());
+    Ok(match which.trim() {
+        "response" => fmt(p.response_timeout.or(Some(10.0))),
+        "digit" => fmt(p.digit_timeout.or(Some(5.0))),
+        "absolute" => "0".into(),
+        other => return Err(FuncError::Bad(format!("TIMEOUT(): unknown type '{other}'"))),
+    })
+}
+
+pub(super) fn timeout_write(
+    engine: &Arc<Engine>,
+    chan: &mut Channel,
+    which: &str,
+    value: &str,
+) -> Result<(), FuncError> {
+    let secs: f64 = value.trim().parse().unwrap_or(0.0);
+    let secs = if secs.is_finite() { secs.max(0.0) } else { 0.0 };
+    match which.trim() {
+        "response" => pc(chan).response_timeout = Some(secs),
+        "digit" => pc(chan).digit_timeout = Some(secs),
+        "absolute" if secs > 0.0 => absolute_timeout(engine, chan, secs),
+        "absolute" => {}
+        other => return Err(FuncError::Bad(format!("TIMEOUT(): unknown type '{other}'"))),
+    }
+    Ok(())
+}
+
+/// After `secs`, the channel goes to `T` in its context if there is one, else hangs up.
+fn absolute_timeout(engine: &Arc<Engine>, chan: &Channel, secs: f64) {
+    let (engine, id) = (engine.clone(), chan.id());
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+        let Some(h) = engine.switch.channels().get(id) else { return };
+        let snap = h.snapshot();
+        if engine.plan().exists(&snap.location.context, "T", &snap.caller.number) {
+            let _ = h.send(ChannelCommand::Redirect {
+                context: snap.location.context.clone(),
+                exten: "T".into(),
+                priority: 1,
+            });
+        } else {
+            let _ = h.hangup(switchyard_core::HangupCause::ALLOTTED_TIMEOUT, "absolute timeout");
+        }
+    });
+}

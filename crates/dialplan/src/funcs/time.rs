@@ -1,0 +1,133 @@
+//! `STRFTIME(epoch,timezone,format)` in UTC (no time-zone database; a named zone other than UTC is
+//! logged and treated as UTC).
+
+use switchyard_core::Channel;
+
+const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+pub(super) fn strftime_func(chan: &Channel, args: &str) -> String {
+    let mut parts = args.splitn(3, ',');
+    let epoch = parts.next().unwrap_or("").trim();
+    let zone = parts.next().unwrap_or("").trim();
+    let format = parts.next().unwrap_or("");
+    let now_us = chan.switch().now().0;
+    let (secs, micros) = match epoch.parse::<f64>() {
+        Ok(e) => (e.floor() as i64, ((e.fract()) * 1e6) as i64),
+        Err(_) => (now_us.div_euclid(1_000_000), now_us.rem_euclid(1_000_000)),
+    };
+    if !zone.is_empty() && !zone.eq_ignore_ascii_case("UTC") && !zone.eq_ignore_ascii_case("GMT") {
+        tracing::debug!("STRFTIME: time zone '{zone}' is not supported; using UTC");
+    }
+    strftime(secs, micros, if format.is_empty() { "%c" } else { format })
+}
+
+/// Formats `secs` (+`micros`) since the epoch, UTC, with C `strftime` conversions and Asterisk's `%q`.
+pub fn strftime(secs: i64, micros: i64, format: &str) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil(days);
+    let (h, mi, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    let wday = (days + 4).rem_euclid(7) as usize;
+    let yday = days - days_from_civil(y, 1, 1) + 1;
+    let mut out = String::new();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(dg) = chars.peek().filter(|c| c.is_ascii_digit()) {
+            digits.push(*dg);
+            chars.next();
+        }
+        let Some(conv) = chars.next() else { break };
+        let month = MONTHS[(m - 1) as usize];
+        let text = match conv {
+            'Y' => y.to_string(),
+            'y' => format!("{:02}", y.rem_euclid(100)),
+            'C' => format!("{:02}", y / 100),
+            'm' => format!("{m:02}"),
+            'd' => format!("{d:02}"),
+            'e' => format!("{d:2}"),
+            'H' => format!("{h:02}"),
+            'I' => format!("{:02}", if h % 12 == 0 { 12 } else { h % 12 }),
+            'M' => format!("{mi:02}"),
+            'S' => format!("{s:02}"),
+            'p' => (if h < 12 { "AM" } else { "PM" }).into(),
+            'j' => format!("{yday:03}"),
+            'a' => DAYS[wday][..3].into(),
+            'A' => DAYS[wday].into(),
+            'u' => (if wday == 0 { 7 } else { wday }).to_string(),
+            'w' => wday.to_string(),
+            'b' | 'h' => month[..3].into(),
+            'B' => month.into(),
+            's' => secs.to_string(),
+            'T' => format!("{h:02}:{mi:02}:{s:02}"),
+            'R' => format!("{h:02}:{mi:02}"),
+            'D' => format!("{m:02}/{d:02}/{:02}", y.rem_euclid(100)),
+            'F' => format!("{y}-{m:02}-{d:02}"),
+            'c' => format!("{} {} {d:2} {h:02}:{mi:02}:{s:02} {y}", &DAYS[wday][..3], &month[..3]),
+            'Z' => "UTC".into(),
+            'z' => "+0000".into(),
+            'n' => "\n".into(),
+            't' => "\t".into(),
+            '%' => "%".into(),
+            'q' => {
+                let n: usize = digits.parse().unwrap_or(3).clamp(1, 6);
+                format!("{:06}", micros)[..n].to_owned()
+            }
+            other => format!("%{other}"),
+        };
+        out.push_str(&text);
+    }
+    out
+}
+
+fn civil(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strftime_formats_utc_like_c() {
+        assert_eq!(strftime(1_795_457_746, 0, "%Y-%m-%d %H:%M:%S"), "2026-11-23 18:15:46");
+        assert_eq!(strftime(0, 0, "%a %b %e %j %A %B %s %%"), "Thu Jan  1 001 Thursday January 0 %");
+        assert_eq!(strftime(86_400 * 59, 123_456, "%F %T.%3q"), "1970-03-01 00:00:00.123");
+        assert_eq!(strftime(1_795_457_746, 0, "%c"), "Mon Nov 23 18:15:46 2026");
+    }
+}

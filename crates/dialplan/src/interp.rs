@@ -1,0 +1,158 @@
+//! The interpreter loop: find the priority at the channel's location, substitute its arguments,
+//! run the application, advance or follow a jump; the `h` extension and hangup handlers at hangup.
+
+use std::sync::Arc;
+
+use switchyard_core::{Channel, HangupCause, Interrupted};
+
+use crate::engine::Engine;
+use crate::ir::Step;
+use crate::state::{jump, pc};
+use crate::subst::substitute;
+
+/// How a run of the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum End {
+    /// The internal Gosub being run returned.
+    Returned,
+    /// The channel is hanging up (or an app failed).
+    HungUp,
+    /// There was no priority to run.
+    Fell,
+}
+
+/// Runs the dialplan from the channel's location until it leaves it.
+pub(crate) async fn run(engine: &Arc<Engine>, chan: &mut Channel) {
+    pc(chan).ran = true;
+    if run_loop(engine, chan, None).await == End::Fell && chan.hangup_cause().is_none() {
+        let loc = &chan.current().location;
+        tracing::debug!(
+            "Auto fallthrough, channel '{}' ({},{},{})",
+            chan.current().name,
+            loc.context,
+            loc.exten,
+            loc.priority
+        );
+        chan.request_hangup(HangupCause::NORMAL_CLEARING, "dialplan ended");
+    }
+}
+
+/// At hangup: the `h` extension of the current context (if the channel ran the dialplan), then the
+/// hangup handlers, newest first, including any pushed while they run.
+pub(crate) async fn run_hangup(engine: &Arc<Engine>, chan: &mut Channel) {
+    pc(chan).in_hangup = true;
+    engine.dials.forget(chan.id());
+    let ran = pc(chan).ran;
+    let ctx = chan.current().location.context.clone();
+    if ran && engine.plan().exists(&ctx, "h", &chan.current().caller.number) {
+        jump(chan, &ctx, "h", 1);
+        run_loop(engine, chan, None).await;
+    }
+    while let Some(handler) = engine.handlers.take_next(chan) {
+        chan.publish(switchyard_core::EventKind::HangupHandlerRun { handler: handler.clone() });
+        tracing::debug!("{} Internal Gosub({handler}) start", chan.current().name);
+        run_sub(engine, chan, &handler).await;
+        tracing::debug!("{} Internal Gosub({handler}) complete", chan.current().name);
+    }
+    engine.handlers.forget(chan.id());
+}
+
+/// Runs `spec` (`[[context,]exten,]priority[(args)]`) as a Gosub that returns here, then puts the
+/// location back. Returns how it ended.
+pub(crate) async fn run_sub(engine: &Arc<Engine>, chan: &mut Channel, spec: &str) -> End {
+    let saved = chan.current().location.clone();
+    let depth = pc(chan).frames.len();
+    if let Err(e) = crate::apps::gosub::push(engine, chan, spec, None) {
+        tracing::warn!(channel = %chan.current().name, "Gosub({spec}): {e}");
+        return End::Fell;
+    }
+    let end = Box::pin(run_loop(engine, chan, Some(depth + 1))).await;
+    while pc(chan).frames.len() > depth {
+        crate::apps::gosub::pop(chan);
+    }
+    chan.set_location(&saved.context, &saved.exten, saved.priority);
+    end
+}
+
+/// Runs priorities until the channel leaves the dialplan, or, with `stop_depth`, until the Gosub
+/// stack is shallower than it.
+pub(crate) async fn run_loop(engine: &Arc<Engine>, chan: &mut Channel, stop_depth: Option<usize>) -> End {
+    loop {
+        if stop_depth.is_some_and(|d| pc(chan).frames.len() < d) {
+            return End::Returned;
+        }
+        if !pc(chan).in_hangup {
+            match chan.check() {
+                Ok(()) => {}
+                Err(Interrupted::HungUp(_)) => return End::HungUp,
+                Err(Interrupted::Redirected { context, exten, priority }) => {
+                    chan.set_location(&context, &exten, priority);
+                    continue;
+                }
+            }
+        }
+        if let Some(end) = step(engine, chan).await {
+            return end;
+        }
+    }
+}
+
+/// Runs one priority; `Some` when the loop must stop.
+async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
+    let loc = chan.current().location.clone();
+    let plan = engine.plan();
+    let cid = chan.current().caller.number.clone();
+    let Some((_, prio)) = plan.find(&loc.context, &loc.exten, &cid, Step::Number(loc.priority)) else {
+        return missing(engine, chan, &loc.context, &loc.exten, loc.priority);
+    };
+    let args = substitute(engine, chan, &prio.template).await;
+    pc(chan).jumped = false;
+    tracing::debug!(
+        "Executing [{}@{}:{}] {}(\"{}\", \"{}\") in new stack",
+        loc.exten,
+        loc.context,
+        loc.priority,
+        prio.app,
+        chan.current().name,
+        args
+    );
+    match chan.execute(&prio.app, &args).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(Interrupted::HungUp(_))) => return Some(End::HungUp),
+        Ok(Err(Interrupted::Redirected { context, exten, priority })) => {
+            chan.set_location(&context, &exten, priority);
+            return None;
+        }
+        Err(no_app) => {
+            tracing::warn!(channel = %chan.current().name, "{no_app} ({}:{})", prio.source.file, prio.source.line);
+            chan.request_hangup(HangupCause::NORMAL_CLEARING, "no such application");
+            return Some(End::HungUp);
+        }
+    }
+    if !pc(chan).jumped {
+        chan.current_mut().location.priority = loc.priority + 1;
+    }
+    None
+}
+
+/// No priority at the location: an unknown extension goes to `i` (or hangs up); the end of an
+/// extension ends the run.
+fn missing(engine: &Arc<Engine>, chan: &mut Channel, ctx: &str, exten: &str, priority: u32) -> Option<End> {
+    let plan = engine.plan();
+    let cid = chan.current().caller.number.clone();
+    let in_hangup = pc(chan).in_hangup;
+    if priority == 1 && !plan.exists(ctx, exten, &cid) && !in_hangup && exten != "i" {
+        if plan.exists(ctx, "i", &cid) {
+            chan.set_var("INVALID_EXTEN", exten);
+            jump(chan, ctx, "i", 1);
+            return None;
+        }
+        tracing::warn!(
+            "Channel '{}' sent to invalid extension but no invalid handler: context,exten,priority={ctx},{exten},{priority}",
+            chan.current().name
+        );
+        chan.request_hangup(HangupCause::NO_ROUTE_DESTINATION, "invalid extension");
+        return Some(End::HungUp);
+    }
+    Some(End::Fell)
+}

@@ -1,0 +1,167 @@
+//! `Local/exten@context[/n]`: a pair of channels. `;1` is the outbound leg the dialer holds; `;2`
+//! is created when `;1` is dialed and runs the dialplan at `exten@context`. Answer, hangup and
+//! DTMF cross between the legs; `;2` inherits `;1`'s variables.
+
+use switchyard_core::channel::ChannelHandle;
+use switchyard_core::tech::{DialStringError, Endpoint, LocalEvent, RemoteAction, Tech};
+use switchyard_core::{HangupCause, InboundCall, OriginateTarget, Switch};
+use tokio::time::Instant;
+
+/// The `Local` technology.
+pub struct LocalTech;
+
+/// `exten@context[/n]` parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalSpec {
+    /// Extension.
+    pub exten: String,
+    /// Context (`default` when not given).
+    pub context: String,
+    /// `/n`: no optimisation (both legs stay; always true here).
+    pub no_optimize: bool,
+}
+
+impl LocalSpec {
+    /// Parses the resource of a `Local/` dial string.
+    pub fn parse(resource: &str) -> Result<Self, DialStringError> {
+        let (main, opts) = resource.split_once('/').unwrap_or((resource, ""));
+        let (exten, context) = main.split_once('@').unwrap_or((main, "default"));
+        if exten.is_empty() {
+            return Err(DialStringError::Malformed(format!("Local/{resource}")));
+        }
+        let context = if context.is_empty() { "default" } else { context };
+        Ok(Self { exten: exten.to_owned(), context: context.to_owned(), no_optimize: opts.contains('n') })
+    }
+}
+
+impl Tech for LocalTech {
+    fn name(&self) -> &'static str {
+        "Local"
+    }
+
+    fn request(&self, switch: &Switch, resource: &str) -> Result<Box<dyn Endpoint>, DialStringError> {
+        let spec = LocalSpec::parse(resource)?;
+        Ok(Box::new(LocalOne { switch: switch.clone(), spec, own: None, two: None, pending: Vec::new() }))
+    }
+
+    fn channel_name(&self, resource: &str, n: u32) -> String {
+        let main = resource.split('/').next().unwrap_or(resource);
+        format!("Local/{main}-{n:08x};1")
+    }
+}
+
+/// The far end of `;1`: the `;2` channel.
+struct LocalOne {
+    switch: Switch,
+    spec: LocalSpec,
+    own: Option<ChannelHandle>,
+    two: Option<ChannelHandle>,
+    pending: Vec<RemoteAction>,
+}
+
+impl LocalOne {
+    fn spawn_two(&mut self) {
+        let Some(own) = &self.own else { return };
+        let snap = own.snapshot();
+        let call = InboundCall {
+            tech: "Local".into(),
+            name: snap.name.trim_end_matches(";1").to_owned() + ";2",
+            caller: snap.caller.clone(),
+            dialed: self.spec.exten.clone(),
+            variables: snap.variables.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+            channel_id: None,
+            linked_id: Some(snap.linked_id),
+            target: OriginateTarget::Extension {
+                context: self.spec.context.clone(),
+                exten: self.spec.exten.clone(),
+                priority: 1,
+            },
+        };
+        let endpoint = Box::new(LocalTwo { one: own.clone() });
+        match self.switch.spawn_inbound(call, endpoint) {
+            Ok(h) => self.two = Some(h),
+            Err(e) => {
+                tracing::warn!("Local: cannot create the ;2 leg: {e}");
+                self.pending.push(RemoteAction::Reject(HangupCause::REQUESTED_CHAN_UNAVAIL));
+            }
+        }
+    }
+}
+
+impl Endpoint for LocalOne {
+    fn bind(&mut self, own: &ChannelHandle) {
+        self.own = Some(own.clone());
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        (!self.pending.is_empty()).then(Instant::now)
+    }
+
+    fn on_deadline(&mut self, _now: Instant) -> Option<RemoteAction> {
+        (!self.pending.is_empty()).then(|| self.pending.remove(0))
+    }
+
+    fn on_local(&mut self, event: LocalEvent, _now: Instant) {
+        match event {
+            LocalEvent::Dialing => self.spawn_two(),
+            LocalEvent::Up => {}
+            LocalEvent::Hangup(cause) => {
+                if let Some(two) = self.two.take() {
+                    let _ = two.hangup(cause, "local peer");
+                }
+            }
+        }
+    }
+
+    fn on_dtmf(&mut self, digit: char, _now: Instant) {
+        if let Some(two) = &self.two {
+            let _ = two.remote(RemoteAction::Dtmf(digit));
+        }
+    }
+}
+
+/// The far end of `;2`: the `;1` channel.
+struct LocalTwo {
+    one: ChannelHandle,
+}
+
+impl Endpoint for LocalTwo {
+    fn next_deadline(&self) -> Option<Instant> {
+        None
+    }
+
+    fn on_deadline(&mut self, _now: Instant) -> Option<RemoteAction> {
+        None
+    }
+
+    fn on_local(&mut self, event: LocalEvent, _now: Instant) {
+        let action = match event {
+            LocalEvent::Dialing => return,
+            LocalEvent::Up => RemoteAction::Answer,
+            LocalEvent::Hangup(cause) => RemoteAction::Hangup(cause),
+        };
+        let _ = self.one.remote(action);
+    }
+
+    fn on_dtmf(&mut self, digit: char, _now: Instant) {
+        let _ = self.one.remote(RemoteAction::Dtmf(digit));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_resources_parse_with_default_context_and_n() {
+        let s = LocalSpec::parse("100@from-queue/n").unwrap();
+        assert_eq!((s.exten.as_str(), s.context.as_str(), s.no_optimize), ("100", "from-queue", true));
+        assert_eq!(LocalSpec::parse("200").unwrap().context, "default");
+        assert!(LocalSpec::parse("@ctx").is_err());
+    }
+
+    #[test]
+    fn legs_are_named_as_asterisk_does() {
+        assert_eq!(LocalTech.channel_name("100@test/n", 1), "Local/100@test-00000001;1");
+    }
+}
