@@ -1,0 +1,175 @@
+//! Core events to AMI events: one function per family, each a few lines, so adding an event is a
+//! new arm and a new function. Events the AMI has no counterpart for render to nothing.
+
+use std::collections::HashMap;
+
+use parking_lot::Mutex;
+use switchyard_core::{ChannelId, ChannelSnapshot, Event, EventKind, OriginateOutcome};
+
+use super::event::AmiEvent;
+use super::privilege::Privilege;
+
+/// Where an originated channel was sent, for `OriginateResponse` (the core's outcome does not say).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OriginateDestination {
+    /// `Application` + `Data`.
+    App {
+        /// Application.
+        name: String,
+        /// Its data.
+        data: String,
+    },
+    /// `Context` + `Exten`.
+    Extension {
+        /// Context.
+        context: String,
+        /// Extension.
+        exten: String,
+    },
+}
+
+/// Facts the renderer needs besides the event.
+#[derive(Debug, Default)]
+pub struct RenderContext {
+    destinations: Mutex<HashMap<ChannelId, OriginateDestination>>,
+}
+
+/// Bound on remembered destinations (an entry normally lives until the outcome renders).
+const MAX_DESTINATIONS: usize = 65_536;
+
+impl RenderContext {
+    /// Remembers where an originate goes, before its outcome is published.
+    pub fn remember_destination(&self, id: ChannelId, dest: OriginateDestination) {
+        let mut map = self.destinations.lock();
+        if map.len() >= MAX_DESTINATIONS {
+            map.clear();
+        }
+        map.insert(id, dest);
+    }
+
+    fn take_destination(&self, id: ChannelId) -> Option<OriginateDestination> {
+        self.destinations.lock().remove(&id)
+    }
+}
+
+/// The AMI events for one core event, in order.
+pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
+    let snap = ev.channel.as_deref();
+    match (&ev.kind, snap) {
+        (EventKind::ChannelCreate, Some(s)) => vec![chan("Newchannel", Privilege::CALL, s)],
+        (EventKind::ChannelState { previous }, Some(s)) if previous.line() != s.state.line() => {
+            vec![chan("Newstate", Privilege::CALL, s)]
+        }
+        (EventKind::VarSet { name, value }, Some(s)) => {
+            vec![with(chan("VarSet", Privilege::DIALPLAN, s), &[("Variable", name), ("Value", value)])]
+        }
+        (EventKind::Execute { app, data, .. }, Some(s)) => vec![newexten(s, app, data)],
+        (EventKind::HangupRequest { cause, source }, Some(s)) => vec![hangup_request(s, cause.asterisk_code(), source)],
+        (EventKind::Hangup { cause }, Some(s)) => {
+            let (code, text) = (cause.asterisk_code().to_string(), cause.asterisk_text());
+            vec![with(chan("Hangup", Privilege::CALL, s), &[("Cause", &code), ("Cause-txt", text)])]
+        }
+        (EventKind::HangupHandlerPush { handler }, Some(s)) => vec![handler_event("HangupHandlerPush", s, handler)],
+        (EventKind::HangupHandlerPop { handler }, Some(s)) => vec![handler_event("HangupHandlerPop", s, handler)],
+        (EventKind::HangupHandlerRun { handler }, Some(s)) => vec![handler_event("HangupHandlerRun", s, handler)],
+        (EventKind::Dtmf { digit, duration_ms, received }, Some(s)) => dtmf(s, *digit, *duration_ms, *received),
+        (EventKind::Bridge { bridge_id, .. }, Some(s)) => vec![bridge("BridgeEnter", s, bridge_id, 2)],
+        (EventKind::Unbridge { bridge_id, .. }, Some(s)) => vec![bridge("BridgeLeave", s, bridge_id, 1)],
+        (EventKind::OriginateResult { request_id, outcome }, _) => {
+            vec![originate_response(request_id.as_deref(), outcome, ctx)]
+        }
+        (EventKind::Custom { name, headers, .. }, s) => vec![user_event(name, headers, s)],
+        (EventKind::Shutdown, _) => vec![shutdown()],
+        _ => Vec::new(),
+    }
+}
+
+fn chan(name: &'static str, class: Privilege, s: &ChannelSnapshot) -> AmiEvent {
+    let mut e = AmiEvent::new(name, class);
+    e.channel("", s);
+    e
+}
+
+fn with(mut e: AmiEvent, extra: &[(&str, &str)]) -> AmiEvent {
+    for (k, v) in extra {
+        e.push(*k, *v);
+    }
+    e
+}
+
+fn newexten(s: &ChannelSnapshot, app: &str, data: &str) -> AmiEvent {
+    let exten = s.location.exten.clone();
+    with(chan("Newexten", Privilege::DIALPLAN, s), &[("Extension", &exten), ("Application", app), ("AppData", data)])
+}
+
+/// A hangup the far end asked for is `HangupRequest` (Asterisk's `ast_queue_hangup`); one asked for
+/// locally (dialplan, AMI, CLI) is `SoftHangupRequest`.
+fn hangup_request(s: &ChannelSnapshot, code: u16, source: &str) -> AmiEvent {
+    let name = if source == "remote" { "HangupRequest" } else { "SoftHangupRequest" };
+    with(chan(name, Privilege::CALL, s), &[("Cause", &code.to_string())])
+}
+
+fn handler_event(name: &'static str, s: &ChannelSnapshot, handler: &str) -> AmiEvent {
+    with(chan(name, Privilege::DIALPLAN, s), &[("Handler", handler)])
+}
+
+fn dtmf(s: &ChannelSnapshot, digit: char, duration_ms: u32, received: bool) -> Vec<AmiEvent> {
+    let (digit, dir) = (digit.to_string(), if received { "Received" } else { "Sent" });
+    let begin = with(chan("DTMFBegin", Privilege::DTMF, s), &[("Digit", &digit), ("Direction", dir)]);
+    let ms = duration_ms.to_string();
+    let end = with(chan("DTMFEnd", Privilege::DTMF, s), &[("Digit", &digit), ("DurationMs", &ms), ("Direction", dir)]);
+    vec![begin, end]
+}
+
+/// The bridge block (`ast_manager_build_bridge_state_string`) then the channel. Our bridges are
+/// two-party basic bridges.
+fn bridge(name: &'static str, s: &ChannelSnapshot, bridge_id: &str, members: u8) -> AmiEvent {
+    let mut e = AmiEvent::new(name, Privilege::CALL);
+    e.push("BridgeUniqueid", bridge_id)
+        .push("BridgeType", "basic")
+        .push("BridgeTechnology", "simple_bridge")
+        .push("BridgeCreator", "<unknown>")
+        .push("BridgeName", "<unknown>")
+        .push("BridgeNumChannels", members.to_string())
+        .push("BridgeVideoSourceMode", "none")
+        .channel("", s);
+    e
+}
+
+fn originate_response(request_id: Option<&str>, o: &OriginateOutcome, ctx: &RenderContext) -> AmiEvent {
+    let mut e = AmiEvent::new("OriginateResponse", Privilege::CALL);
+    if let Some(id) = request_id {
+        e.push("ActionID", id);
+    }
+    e.push("Response", if o.answered { "Success" } else { "Failure" }).push("Channel", o.channel_name.as_str());
+    match ctx.take_destination(o.channel_id) {
+        Some(OriginateDestination::App { name, data }) => e.push("Application", name).push("Data", data),
+        Some(OriginateDestination::Extension { context, exten }) => e.push("Context", context).push("Exten", exten),
+        None => {
+            e.push("Context", o.snapshot.location.context.as_str()).push("Exten", o.snapshot.location.exten.as_str())
+        }
+    };
+    let unknown = |v: &str| if v.is_empty() { "<unknown>".to_owned() } else { v.to_owned() };
+    e.push("Reason", o.reason.code().to_string())
+        .push("Uniqueid", o.channel_id.to_string())
+        .push("CallerIDNum", unknown(&o.snapshot.caller.number))
+        .push("CallerIDName", unknown(&o.snapshot.caller.name));
+    e
+}
+
+/// `UserEvent: <name>` then the headers as given (Asterisk's `action_userevent`).
+fn user_event(name: &str, headers: &[(String, String)], s: Option<&ChannelSnapshot>) -> AmiEvent {
+    let mut e = AmiEvent::new("UserEvent", Privilege::USER);
+    if let Some(s) = s {
+        e.channel("", s);
+    }
+    e.push("UserEvent", name);
+    e.headers.extend(headers.iter().cloned());
+    e
+}
+
+fn shutdown() -> AmiEvent {
+    let mut e = AmiEvent::new("Shutdown", Privilege::SYSTEM);
+    e.push("Shutdown", "Cleanly").push("Restart", "False");
+    e
+}

@@ -1,0 +1,1 @@
+//! The AMI server: listener, sessions and action handlers (being built).
