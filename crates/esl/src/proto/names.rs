@@ -126,6 +126,7 @@ pub fn calling(name: &str) -> (&'static str, &'static str, &'static str) {
         "CHANNEL_UNBRIDGE" => ("switch_ivr_bridge.c", "audio_bridge_on_exchange_media", "2279"),
         "DTMF" => ("switch_channel.c", "switch_channel_queue_dtmf", "699"),
         "BACKGROUND_JOB" => ("mod_event_socket.c", "api_exec", "1569"),
+        "API" => ("switch_loadable_module.c", "switch_api_execute", "2954"),
         "HEARTBEAT" => ("switch_core.c", "send_heartbeat", "126"),
         "SHUTDOWN" => ("switch_core.c", "switch_core_destroy", "3025"),
         "ADD_SCHEDULE" => ("switch_scheduler.c", "switch_scheduler_add_task_ex", "266"),

@@ -208,7 +208,14 @@ impl Session {
 }
 
 /// Runs one API command line through the shared registry, with FreeSWITCH's error bodies.
+/// Like FreeSWITCH, every execution also fires an `API` event (`API-Command`, `API-Command-Argument`).
 pub async fn run_api(switch: &Switch, line: &str) -> String {
+    let (command, args) = line.trim().split_once(char::is_whitespace).unwrap_or((line.trim(), ""));
+    let headers = vec![
+        ("API-Command".to_owned(), command.to_owned()),
+        ("API-Command-Argument".to_owned(), args.trim().to_owned()),
+    ];
+    switch.bus().publish(EventKind::Custom { name: "API".into(), headers, body: None }, None);
     match switch.commands().execute(switch, line).await {
         Ok(out) if out.text.is_empty() => "-ERR no reply\n".to_owned(),
         Ok(out) => out.text,
