@@ -243,3 +243,26 @@ async fn uuid_dump_lists_the_channel_headers_and_variables() {
     assert!(dump.contains("variable_color: blue\n"), "{dump}");
     assert_eq!(c.cmd("api uuid_dump nope").await.body, "-ERR No such channel!\n");
 }
+
+#[tokio::test]
+async fn a_listener_that_falls_behind_is_told_how_many_events_it_lost_and_keeps_going() {
+    use std::sync::Arc;
+    use switchyard_core::{BusConfig, EventKind, Switch, SwitchConfig, SwitchInfo, SystemClock};
+    let sw = Switch::new(SwitchConfig {
+        info: SwitchInfo { version: "0".into(), hostname: "t".into(), core_uuid: "c".into(), max_channels: 0 },
+        bus: BusConfig { replay_window: 64, subscriber_queue: 8 },
+        clock: Arc::new(SystemClock),
+    });
+    let mut c = Client::authed(server(&sw).await).await;
+    c.cmd("event plain ALL").await;
+    // Publishing without yielding: on this single-threaded runtime the listener cannot read meanwhile.
+    for i in 0..100 {
+        let headers = vec![("N".to_owned(), i.to_string())];
+        sw.bus().publish(EventKind::Custom { name: "t::load".into(), headers, body: None }, None);
+    }
+    let notice = c.event_named("CUSTOM").await;
+    assert_eq!(notice.get("Event-Subclass"), Some("switchyard::lost_events"));
+    assert_eq!(notice.get("Lost-Events"), Some("92"));
+    let next = c.event_named("CUSTOM").await;
+    assert_eq!((next.get("Event-Subclass"), next.get("N")), (Some("t::load"), Some("92")));
+}

@@ -126,11 +126,12 @@ impl Session {
             return self.reply("-ERR no keywords supplied");
         }
         self.ensure_subscribed();
+        self.listening = true;
         self.reply(&format!("+OK event listener enabled {}", self.format.name()));
     }
 
     fn noevents(&mut self) {
-        if self.events.is_empty() {
+        if !std::mem::take(&mut self.listening) {
             return self.reply("-ERR not listening for events");
         }
         self.events = Default::default();
@@ -151,6 +152,7 @@ impl Session {
         }
         self.myevents = true;
         self.events.add_all(MYEVENTS);
+        self.listening = true;
         self.ensure_subscribed();
         self.reply("+OK Events Enabled");
     }

@@ -57,6 +57,8 @@ pub struct Session {
     pub(super) sub: Option<Subscription>,
     pub(super) controlled: Option<Controlled>,
     pub(super) myevents: bool,
+    /// FreeSWITCH's `LFLAG_EVENTS`: set by `event`/`myevents`, cleared by `noevents` only.
+    pub(super) listening: bool,
     pub(super) linger: Option<Option<u32>>,
     pub(super) linger_until: Option<Instant>,
     pub(super) divert: bool,
@@ -88,6 +90,7 @@ impl Session {
             sub: None,
             controlled,
             myevents: false,
+            listening: false,
             linger: None,
             linger_until: None,
             divert: false,
