@@ -94,7 +94,16 @@ fn check(files: impl Iterator<Item = PathBuf>) -> ExitCode {
     for file in files {
         any = true;
         match config::check_file(&file) {
-            Ok(_) => println!("{}: OK", file.display()),
+            Ok(cfg) => match switchyard_dialplan::check(&cfg.dialplan.asterisk) {
+                Ok(warnings) => {
+                    warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+                    println!("{}: OK", file.display());
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    failed = true;
+                }
+            },
             Err(e) => {
                 eprintln!("{e}");
                 failed = true;

@@ -37,6 +37,7 @@ async fn serve(
     store: Arc<dyn switchyard_store::Store>,
 ) -> anyhow::Result<()> {
     let switch = build_switch(&cfg);
+    switchyard_dialplan::install(&switch, store.clone(), &cfg.dialplan.asterisk).context("dialplan")?;
     let control_path = cfg.general.data_dir.join(crate::control_proto::SOCKET_NAME);
     let control = control::ControlServer::bind(&control_path, switch.clone())?;
     let metrics_addr = match cfg.metrics.enabled {
