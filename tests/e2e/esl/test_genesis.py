@@ -74,3 +74,37 @@ def test_json_events_are_flat_string_maps(switchyard):
         assert event["Event-Name"] == "CHANNEL_CREATE"
         assert all(isinstance(v, str) for v in event.values())
         assert event["Core-UUID"] and event["Unique-ID"]
+
+
+def test_genesis_outbound_answers_with_a_blocking_execute(switchyard):
+    from conftest import free_port
+    from genesis import Outbound
+
+    async def scenario():
+        done = asyncio.get_running_loop().create_future()
+
+        async def handler(session):
+            try:
+                event = await session.sendmsg("execute", "answer", block=True, timeout=10)
+                await session.sendmsg("hangup", "NORMAL_CLEARING")
+                done.set_result((session.uuid, session.context.get("Control"), event))
+            except Exception as exc:  # surface the failure in the test
+                if not done.done():
+                    done.set_exception(exc)
+
+        port = free_port()
+        server = Outbound(handler, "127.0.0.1", port, events=True, linger=True)
+        await server.start(block=False)
+        try:
+            async with Inbound(switchyard.host, switchyard.port, switchyard.password) as client:
+                reply = await client.send(f"api originate sim/gout '&socket(127.0.0.1:{port} async full)'")
+                uuid, control, event = await asyncio.wait_for(done, timeout=15)
+                return reply.body, uuid, control, event
+        finally:
+            await server.stop()
+
+    body, uuid, control, event = run(scenario())
+    assert body == f"+OK {uuid}\n"
+    assert control == "full"
+    assert event["Event-Name"] == "CHANNEL_EXECUTE_COMPLETE"
+    assert event["Application"] == "answer"

@@ -98,7 +98,7 @@ def test_outbound_session_answers_executes_and_lingers(switchyard):
     esl = connect(switchyard)
     try:
         port = server.server_port
-        reply = esl.send(f"api originate sim/out &socket(127.0.0.1:{port} async full)").data
+        reply = esl.send(f"api originate sim/out '&socket(127.0.0.1:{port} async full)'").data
         assert reply.startswith("+OK "), reply
         uuid, app, _ = results.get(timeout=15)
         assert uuid == reply.split()[1]
