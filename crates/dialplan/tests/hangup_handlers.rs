@@ -101,3 +101,39 @@ same => n,Return()
     assert_eq!(h.db("h", "a"), None);
     assert_eq!(h.db("h", "d"), None);
 }
+
+#[tokio::test]
+async fn core_show_hanguphandlers_lists_newest_first_in_asterisk_columns() {
+    let conf = "
+[test]
+exten => 101,1,Set(CHANNEL(hangup_handler_push)=hdlr,s,1(one,two))
+same => n,Set(CHANNEL(hangup_handler_push)=hdlr,s,1(three,four))
+same => n,Wait(30)
+[hdlr]
+exten => s,1,Return()
+";
+    let mut h = harness(conf);
+    let id = h.call("null/x", "test", "101");
+    let mut pushes = 0;
+    while pushes < 2 {
+        if let switchyard_core::BusItem::Event(e) = h.events.recv().await
+            && matches!(e.kind, switchyard_core::EventKind::HangupHandlerPush { .. })
+        {
+            pushes += 1;
+        }
+    }
+    let name = h.switch.channels().get(id).unwrap().snapshot().name.clone();
+    let all = h.switch.commands().execute(&h.switch, "core show hanguphandlers all").await.unwrap().text;
+    assert_eq!(
+        all,
+        format!("{:<30} Handler\n{name:<30} hdlr,s,1(three,four)\n{:<30} hdlr,s,1(one,two)\n", "Channel", "")
+    );
+    let one = h.switch.commands().execute(&h.switch, &format!("core show hanguphandlers {name}")).await.unwrap();
+    assert_eq!(one.text, all);
+    let missing = h.switch.commands().execute(&h.switch, "core show hanguphandlers nope").await.unwrap();
+    assert_eq!(missing.text, "Channel does not exist.\n");
+    h.switch.channels().get(id).unwrap().hangup(switchyard_core::HangupCause::NORMAL_CLEARING, "test").unwrap();
+    let events = h.until_idle().await;
+    let runs = trace(&events, id).into_iter().filter(|l| l.starts_with("run")).count();
+    assert_eq!(runs, 2);
+}

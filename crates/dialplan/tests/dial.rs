@@ -1,0 +1,103 @@
+//! Dial to sim/, null/ and Local/: statuses, U() on the answered leg, g, variable inheritance.
+
+mod support;
+
+use support::harness;
+
+async fn run(conf: &str) -> support::Harness {
+    let mut h = harness(conf);
+    h.call("null/caller", "c", "1");
+    h.until_idle().await;
+    h
+}
+
+fn r(h: &support::Harness, key: &str) -> String {
+    h.db("r", key).unwrap_or_else(|| "<unset>".into())
+}
+
+#[tokio::test]
+async fn failed_dials_set_dialstatus_and_continue() {
+    let conf = "
+[c]
+exten => 1,1,Dial(sim/a?busy)
+same => n,Set(DB(r/busy)=${DIALSTATUS})
+same => n,Dial(sim/a?congestion)
+same => n,Set(DB(r/congestion)=${DIALSTATUS})
+same => n,Dial(sim/a?noanswer,0.05)
+same => n,Set(DB(r/noanswer)=${DIALSTATUS})
+same => n,Dial(sim/a?unavailable)
+same => n,Set(DB(r/unavail)=${DIALSTATUS})
+same => n,Dial(nosuch/a)
+same => n,Set(DB(r/notech)=${DIALSTATUS}|${DIALEDTIME})
+same => n,Dial(sim/a?busy&sim/b?noanswer,0.05)
+same => n,Set(DB(r/two)=${DIALSTATUS})
+";
+    let h = run(conf).await;
+    assert_eq!(r(&h, "busy"), "BUSY");
+    assert_eq!(r(&h, "congestion"), "CONGESTION");
+    assert_eq!(r(&h, "noanswer"), "NOANSWER");
+    assert_eq!(r(&h, "unavail"), "CHANUNAVAIL");
+    assert_eq!(r(&h, "notech"), "CHANUNAVAIL|0");
+    assert_eq!(r(&h, "two"), "BUSY");
+}
+
+#[tokio::test]
+async fn an_answered_dial_runs_u_on_the_callee_bridges_and_continues_with_g() {
+    let conf = "
+[c]
+exten => 1,1,Set(__INHERIT=yes)
+same => n,Dial(sim/op?hangup=50ms,5,gU(on-answer^${CALLERID(num)}^op))
+same => n,Set(DB(r/after)=${DIALSTATUS}|${ANSWEREDTIME}|${DIALEDPEERNAME})
+[on-answer]
+exten => s,1,Set(DB(r/sub)=${ARG1}|${ARG2}|${INHERIT}|${CALLERID(num)})
+same => n,Set(CHANNEL(hangup_handler_push)=callee-hangup,s,1(${ARG2}))
+same => n,Return()
+[callee-hangup]
+exten => s,1,Set(DB(r/callee-handler)=${ARG1})
+same => n,Return()
+";
+    let h = run(conf).await;
+    assert_eq!(r(&h, "sub"), "5551000|op|yes|5551000");
+    assert_eq!(r(&h, "callee-handler"), "op");
+    assert_eq!(r(&h, "after"), "ANSWER|0|sim/op-00000002");
+}
+
+#[tokio::test]
+async fn without_g_the_caller_hangs_up_when_the_callee_does() {
+    let conf = "
+[c]
+exten => 1,1,Dial(null/op,5,L(50))
+same => n,Set(DB(r/limit)=${DIALSTATUS})
+same => n,Dial(sim/op?hangup=20ms)
+same => n,Set(DB(r/not-reached)=1)
+exten => h,1,Set(DB(r/h)=${DIALSTATUS})
+";
+    let h = run(conf).await;
+    assert_eq!(r(&h, "limit"), "ANSWER");
+    assert_eq!(r(&h, "not-reached"), "<unset>");
+    assert_eq!(r(&h, "h"), "ANSWER");
+}
+
+#[tokio::test]
+async fn local_channels_run_the_dialplan_on_their_second_leg_and_inherit_variables() {
+    let conf = "
+[c]
+exten => 1,1,Set(__INH=deep)
+same => n,Set(_ONE=once)
+same => n,Set(PLAIN=no)
+same => n,Dial(Local/200@far/n,5,g)
+same => n,Set(DB(r/after)=${DIALSTATUS}|${DIALEDPEERNAME})
+[far]
+exten => 200,1,Answer()
+same => n,Set(DB(r/leg2)=${CHANNEL(name)}|${INH}|${ONE}|${PLAIN}|${CALLERID(num)})
+same => n,Set(CHANNEL(hangup_handler_push)=bye,s,1)
+same => n,Hangup()
+[bye]
+exten => s,1,Set(DB(r/bye)=${CHANNEL(name)})
+same => n,Return()
+";
+    let h = run(conf).await;
+    assert_eq!(r(&h, "leg2"), "Local/200@far-00000002;2|deep|once||5551000");
+    assert_eq!(r(&h, "bye"), "Local/200@far-00000002;2");
+    assert_eq!(r(&h, "after"), "ANSWER|Local/200@far-00000002;1");
+}

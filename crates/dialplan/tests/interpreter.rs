@@ -1,0 +1,202 @@
+//! The interpreter on real channels: substitution, functions, flow control, Gosub, loops, Exec,
+//! invalid extensions, DTMF apps. Results are written to AstDB (`r/<name>`) and read back.
+
+mod support;
+
+use support::harness;
+
+async fn run(conf: &str, dial: &str, ctx: &str, exten: &str) -> support::Harness {
+    let mut h = harness(conf);
+    h.call(dial, ctx, exten);
+    h.until_idle().await;
+    h
+}
+
+fn r(h: &support::Harness, key: &str) -> String {
+    h.db("r", key).unwrap_or_else(|| "<unset>".into())
+}
+
+#[tokio::test]
+async fn substitution_functions_and_expressions_give_asterisk_results() {
+    let conf = r#"
+[globals]
+G=global-value
+[c]
+exten => 100,1,Set(X=1234567890)
+same => n,Set(DB(r/sub)=${X:2:3}|${X:-4}|${X:0:-8}|${X:-5:-2})
+same => n,Set(DB(r/len)=${LEN(${X})})
+same => n,Set(N=X)
+same => n,Set(DB(r/nested)=${${N}:0:2})
+same => n,Set(DB(r/expr)=$[1 + 2 * 3]|$[${X} > 5]|$["a" = "a"])
+same => n,Set(DB(r/global)=${G}|${GLOBAL(G)})
+same => n,Set(PATH=a-b-c-d)
+same => n,Set(DB(r/cut)=${CUT(PATH,-,2)}|${CUT(PATH,-,2-3)}|${CUT(PATH,-,3-)})
+same => n,Set(DB(r/if)=${IF($[1 = 1]?yes:no)}|${IF(0?yes:no)}|${ISNULL()}|${EXISTS(x)})
+same => n,Set(DB(r/case)=${TOUPPER(abc)}|${TOLOWER(DEF)})
+same => n,Set(DB(r/uri)=${URIENCODE(a b&c)}|${URIDECODE(a%20b)})
+same => n,Set(DB(r/math)=${MATH(3*8)}|${MATH(7/2,i)})
+same => n,Set(DB(r/regex)=${REGEX("^12" ${X})}|${REGEX("^9" ${X})})
+same => n,Set(PHONE=+1 (555) 123)
+same => n,Set(DB(r/filter)=${FILTER(0-9,${PHONE})}|${REPLACE(PATH,-,_)})
+same => n,Set(DB(r/cid)=${CALLERID(num)}|${CALLERID(name)}|${CALLERID(all)})
+same => n,Set(CALLERID(all)="New Name" <777>)
+same => n,Set(DB(r/cid2)=${CALLERID(num)}|${CALLERID(name)})
+same => n,Set(DB(r/chan)=${EXTEN}|${CONTEXT}|${PRIORITY}|${CHANNEL(state)})
+same => n,Set(RND=${RAND(5,5)})
+same => n,Set(DB(r/rand)=${RND})
+same => n,Set(DB(r/strftime)=${STRFTIME(0,UTC,%Y-%m-%d %H:%M:%S)})
+same => n,Set(DB(r/shell)=${SHELL(printf hi)})
+same => n,MSet(A=1,B=two)
+same => n,Set(DB(r/mset)=${A}${B})
+same => n,Set(DB(x/one)=1)
+same => n,Set(DB(x/two)=2)
+same => n,Set(DB(r/dbkeys)=${DB_KEYS(x)}|${DB_EXISTS(x/one)}|${DB_RESULT}|${DB_DELETE(x/two)}|${DB_EXISTS(x/two)})
+same => n,Set(DB(r/db)=${DB(x/one)})
+same => n,Set(DB(r/epoch)=$[${EPOCH} > 1700000000])
+same => n,Set(Y=)
+same => n,Set(DB(r/empty)=[${Y}])
+"#;
+    let h = run(conf, "null/x", "c", "100").await;
+    assert_eq!(r(&h, "sub"), "345|7890|12|678");
+    assert_eq!(r(&h, "len"), "10");
+    assert_eq!(r(&h, "nested"), "12");
+    assert_eq!(r(&h, "expr"), "7|1|1");
+    assert_eq!(r(&h, "global"), "global-value|global-value");
+    assert_eq!(r(&h, "cut"), "b|b-c|c-d");
+    assert_eq!(r(&h, "if"), "yes|no|1|1");
+    assert_eq!(r(&h, "case"), "ABC|def");
+    assert_eq!(r(&h, "uri"), "a%20b%26c|a b");
+    assert_eq!(r(&h, "math"), "24.000000|3");
+    assert_eq!(r(&h, "regex"), "1|0");
+    assert_eq!(r(&h, "filter"), "1555123|a_b_c_d");
+    assert_eq!(r(&h, "cid"), "5551000|Oracle|\"Oracle\" <5551000>");
+    assert_eq!(r(&h, "cid2"), "777|New Name");
+    assert_eq!(r(&h, "chan"), "100|c|20|Up");
+    assert_eq!(r(&h, "rand"), "5");
+    assert_eq!(r(&h, "strftime"), "1970-01-01 00:00:00");
+    assert_eq!(r(&h, "shell"), "hi");
+    assert_eq!(r(&h, "mset"), "1two");
+    assert_eq!(r(&h, "dbkeys"), "one,two|1|1|2|0");
+    assert_eq!(r(&h, "db"), "1");
+    assert_eq!(r(&h, "epoch"), "1");
+    assert_eq!(r(&h, "empty"), "[]");
+}
+
+#[tokio::test]
+async fn gosub_passes_arguments_restores_locals_and_returns_a_value() {
+    let conf = "
+[c]
+exten => 1,1,Set(ARG1=outer)
+same => n,Set(L=outer-local)
+same => n,Gosub(sub,s,1(a,b c))
+same => n,Set(DB(r/ret)=${GOSUB_RETVAL}|${ARG1}|${L}|${ARGC})
+same => n,GosubIf($[1 = 0]?sub,s,1(x):sub2,s,1)
+same => n,Set(DB(r/gosubif)=${GOSUB_RETVAL})
+[sub]
+exten => s,1,Set(DB(r/args)=${ARG1}|${ARG2}|${ARGC})
+same => n,Set(LOCAL(L)=inner)
+same => n,Gosub(sub2,s,1)
+same => n,Return(${ARG2}-${L}-${GOSUB_RETVAL})
+[sub2]
+exten => s,1,Set(DB(r/depth)=${ARGC})
+same => n,Return(two)
+";
+    let h = run(conf, "null/x", "c", "1").await;
+    assert_eq!(r(&h, "args"), "a|b c|2");
+    assert_eq!(r(&h, "ret"), "b c-inner-two|outer|outer-local|");
+    assert_eq!(r(&h, "gosubif"), "two");
+    assert_eq!(r(&h, "depth"), "0");
+}
+
+#[tokio::test]
+async fn goto_labels_gotoif_and_while_loops_flow_as_asterisk() {
+    let conf = "
+[c]
+exten => 1,1,Set(I=0)
+same => n,While($[${I} < 5])
+same => n,Set(I=$[${I} + 1])
+same => n,ExecIf($[${I} = 2]?ContinueWhile())
+same => n,Set(SEEN=${SEEN}${I})
+same => n,ExecIf($[${I} = 4]?ExitWhile())
+same => n,EndWhile()
+same => n,Set(DB(r/while)=${SEEN}|${I})
+same => n,GotoIf($[${I} = 4]?yes:no)
+same => n(no),Set(DB(r/goto)=no)
+same => n,Hangup()
+same => n(yes),Set(DB(r/goto)=yes)
+same => n,Goto(other,1)
+exten => other,1,Set(DB(r/other)=${EXTEN})
+same => n,Goto(d2,5,1)
+[d2]
+exten => _[1-5],1,Set(DB(r/pattern)=${EXTEN})
+same => n,TryExec(NoSuchApp(x))
+same => n,Set(DB(r/try)=${TRYSTATUS})
+same => n,Exec(Set(DB(r/exec)=ran))
+same => n,Goto(c,99,1)
+exten => i,1,Set(DB(r/invalid)=${INVALID_EXTEN})
+";
+    let h = run(conf, "null/x", "c", "1").await;
+    assert_eq!(r(&h, "while"), "134|4");
+    assert_eq!(r(&h, "goto"), "yes");
+    assert_eq!(r(&h, "other"), "other");
+    assert_eq!(r(&h, "pattern"), "5");
+    assert_eq!(r(&h, "try"), "NOAPP");
+    assert_eq!(r(&h, "exec"), "ran");
+    assert_eq!(r(&h, "invalid"), "<unset>", "c has no i extension: the call hangs up");
+}
+
+#[tokio::test]
+async fn an_unknown_extension_goes_to_i_and_the_h_extension_sees_the_cause() {
+    let conf = "
+[c]
+exten => 1,1,Goto(c,42,1)
+exten => i,1,Set(DB(r/invalid)=${INVALID_EXTEN})
+same => n,Hangup(17)
+exten => h,1,Set(DB(r/h)=${HANGUPCAUSE})
+";
+    let h = run(conf, "null/x", "c", "1").await;
+    assert_eq!(r(&h, "invalid"), "42");
+    assert_eq!(r(&h, "h"), "17");
+}
+
+#[tokio::test]
+async fn read_and_wait_exten_take_digits_from_the_far_end() {
+    let conf = "
+[c]
+exten => 1,1,Read(PIN,,4)
+same => n,Set(DB(r/read)=${PIN}|${READSTATUS})
+same => n,WaitExten(5)
+exten => 56,1,Set(DB(r/waitexten)=${EXTEN})
+exten => 5,1,Set(DB(r/wrong)=5)
+";
+    let h = run(conf, "sim/x?dtmf=123456&dtmf_delay=10ms&dtmf_gap=10ms", "c", "1").await;
+    assert_eq!(r(&h, "read"), "1234|OK");
+    assert_eq!(r(&h, "waitexten"), "56");
+}
+
+#[tokio::test]
+async fn wait_exten_times_out_to_t() {
+    let conf = "
+[c]
+exten => 1,1,WaitExten(0.05)
+exten => t,1,Set(DB(r/t)=timeout)
+";
+    let h = run(conf, "null/x", "c", "1").await;
+    assert_eq!(r(&h, "t"), "timeout");
+}
+
+#[tokio::test]
+async fn templates_and_includes_are_found_at_run_time() {
+    let conf = "
+[tmpl](!)
+exten => h,1,Set(DB(r/h)=from-template)
+[c](tmpl)
+include => inc
+exten => 1,1,Goto(7,1)
+[inc]
+exten => _X,1,Set(DB(r/inc)=${EXTEN}@${CONTEXT})
+";
+    let h = run(conf, "null/x", "c", "1").await;
+    assert_eq!(r(&h, "inc"), "7@c");
+    assert_eq!(r(&h, "h"), "from-template");
+}
