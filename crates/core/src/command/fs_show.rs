@@ -14,7 +14,7 @@ pub(super) fn register(reg: &CommandRegistry) {
 
 static SHOW_CHANNELS: CommandSpec = CommandSpec {
     name: "show channels",
-    syntax: "show channels [count|like <match string>] [as json]",
+    syntax: "show channels [count|like <match string>] [as json|as xml]",
     summary: "show channels",
     usage: "",
     flavor: Flavor::FreeSwitch,
@@ -91,6 +91,7 @@ impl Command for ShowChannels {
     }
     fn run<'a>(&'a self, sw: &'a Switch, args: &'a [String]) -> BoxFuture<'a, CommandOutput> {
         Box::pin(async move {
+            let (args, xml) = super::fs_show_xml::strip_as_xml(args);
             let Some(a) = parse(args) else { return CommandOutput::usage(&SHOW_CHANNELS) };
             let host = sw.info().hostname.clone();
             let rows: Vec<Vec<String>> = sw
@@ -100,6 +101,9 @@ impl Command for ShowChannels {
                 .map(|s| row(s, &host))
                 .filter(|r| a.like.as_ref().is_none_or(|l| [0, 4, 6, 7, 9].iter().any(|&i| r[i].contains(l.as_str()))))
                 .collect();
+            if xml {
+                return CommandOutput::ok(super::fs_show_xml::xml(&COLUMNS, &rows, a.count_only));
+            }
             CommandOutput::ok(match (a.count_only, a.json) {
                 (true, false) => format!("\n{} total.\n", rows.len()),
                 (true, true) => format!("{{\"row_count\":{}}}", rows.len()),

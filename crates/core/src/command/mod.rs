@@ -11,6 +11,7 @@ mod fs_info;
 mod fs_originate;
 mod fs_show;
 mod fs_show_calls;
+mod fs_show_xml;
 mod fs_simple;
 mod fs_status;
 mod fs_uuid_control;
