@@ -108,3 +108,50 @@ fn one_state_change_may_be_channel_state_park_and_callstate_together() {
     assert_eq!(callstate.headers[11].0, "Event-Sequence");
     assert_eq!(callstate.headers[12].0, "Original-Channel-Call-State");
 }
+
+#[test]
+fn heartbeat_dtmf_and_bridge_carry_their_own_headers() {
+    let sw = Switch::new(SwitchConfig {
+        info: SwitchInfo { version: "0".into(), hostname: "vm".into(), core_uuid: "c".into(), max_channels: 0 },
+        bus: BusConfig::default(),
+        clock: Arc::new(ManualClock::new(Timestamp(1))),
+    });
+    let hb = Event {
+        seq: 1,
+        timestamp: Timestamp(1_795_458_540_000_000 + 61_000_000),
+        kind: EventKind::Heartbeat { sessions: 2, since_startup: 5, peak: 3 },
+        channel: None,
+    };
+    let hb = &translate(&hb, &ctx())[0];
+    assert_eq!(hb.header("Event-Info"), Some("System Ready"));
+    assert_eq!(
+        hb.header("Up-Time"),
+        Some("0 years, 0 days, 0 hours, 1 minute, 1 second, 0 milliseconds, 0 microseconds")
+    );
+    assert_eq!((hb.header("Session-Count"), hb.header("Session-Peak-Max")), (Some("2"), Some("3")));
+
+    let a = Arc::new(sw.blank_snapshot(ChannelId::new_v4(), "sim", "sim/a-00000001".into(), Direction::Inbound));
+    let b = Arc::new(sw.blank_snapshot(ChannelId::new_v4(), "sim", "sim/b-00000002".into(), Direction::Outbound));
+    let dtmf = Event {
+        seq: 2,
+        timestamp: Timestamp(5),
+        kind: EventKind::Dtmf { digit: '5', duration_ms: 100, received: true },
+        channel: Some(a.clone()),
+    };
+    let d = &translate(&dtmf, &ctx())[0];
+    assert_eq!(
+        (d.header("DTMF-Digit"), d.header("DTMF-Duration"), d.header("DTMF-Source")),
+        (Some("5"), Some("800"), Some("RTP"))
+    );
+    assert!(d.header("variable_uuid").is_none(), "DTMF carries no variables");
+    let bridge = Event {
+        seq: 3,
+        timestamp: Timestamp(5),
+        kind: EventKind::Bridge { bridge_id: "x".into(), other: b.clone() },
+        channel: Some(a.clone()),
+    };
+    let br = &translate(&bridge, &ctx())[0];
+    assert_eq!(br.name(), "CHANNEL_BRIDGE");
+    assert_eq!(br.header("Bridge-A-Unique-ID"), Some(a.id.to_string().as_str()));
+    assert_eq!(br.header("Bridge-B-Unique-ID"), Some(b.id.to_string().as_str()));
+}

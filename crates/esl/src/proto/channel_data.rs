@@ -73,7 +73,7 @@ pub fn caller_profile(ev: &mut EslEvent, snap: &ChannelSnapshot, p: &str) {
     let h = |suffix: &str| format!("{p}-{suffix}");
     ev.push(h("Direction"), snap.direction.fs_name());
     ev.push(h("Logical-Direction"), snap.direction.fs_name());
-    ev.push(h("Dialplan"), "XML");
+    ev.push(h("Dialplan"), "xml");
     ev.push(h("Caller-ID-Name"), snap.caller.name.clone());
     ev.push(h("Caller-ID-Number"), snap.caller.number.clone());
     ev.push(h("Orig-Caller-ID-Name"), snap.caller.name.clone());

@@ -233,10 +233,11 @@ fn heartbeat(ev: &Event, ctx: &RenderContext, sessions: usize, since: u64, peak:
     let [y, d, h, m, s, ms, us] = uptime_parts(up);
     let mut e = base(ev, ctx, "HEARTBEAT");
     e.push("Event-Info", "System Ready");
-    e.push(
-        "Up-Time",
-        format!("{y} years, {d} days, {h} hours, {m} minutes, {s} seconds, {ms} milliseconds, {us} microseconds"),
-    );
+    let units =
+        [(y, "year"), (d, "day"), (h, "hour"), (m, "minute"), (s, "second"), (ms, "millisecond"), (us, "microsecond")];
+    let parts: Vec<String> =
+        units.iter().map(|(n, unit)| format!("{n} {unit}{}", if *n == 1 { "" } else { "s" })).collect();
+    e.push("Up-Time", parts.join(", "));
     e.push("FreeSWITCH-Version", ctx.version.clone());
     e.push("Uptime-msec", (up / 1000).to_string());
     e.push("Session-Count", sessions.to_string());
