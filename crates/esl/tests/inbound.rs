@@ -229,6 +229,7 @@ async fn myevents_locks_on_one_channel_and_closes_when_it_hangs_up() {
     };
     assert_eq!(last.get("Controlled-Session-UUID"), Some(uuid.as_str()));
     assert_eq!(last.get("Content-Disposition"), Some("disconnect"));
+    assert!(c.read().await.is_none(), "nothing follows the disconnect notice");
 }
 
 use tokio::io::AsyncWriteExt;

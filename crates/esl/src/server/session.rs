@@ -174,6 +174,9 @@ impl Session {
 
     fn deliver(&mut self, items: &mut Vec<BusItem>) {
         for item in items.drain(..) {
+            if self.closing {
+                continue; // nothing may follow the disconnect notice
+            }
             match item {
                 BusItem::Lost(n) => self.lost_notice(n),
                 BusItem::Event(ev) => self.on_bus_event(&ev),
