@@ -8,3 +8,4 @@
 
 pub mod proto;
 pub mod server;
+pub use server::{AmiServerConfig, AmiUser, serve};

@@ -78,6 +78,8 @@ pub enum Action {
         key: Option<String>,
         /// `Events` (on/off/classes).
         events: Option<String>,
+        /// Switchyard's `SwitchyardSeq: yes`: end every event with its bus sequence number.
+        seq: bool,
     },
     /// `Logoff`.
     Logoff,
@@ -269,6 +271,7 @@ fn parse_action(name: &str, m: &Message) -> Result<Action, ActionError> {
             auth_type: opt("AuthType"),
             key: opt("Key"),
             events: opt("Events"),
+            seq: opt("SwitchyardSeq").is_some_and(|v| is_true(&v)),
         },
         "logoff" => Action::Logoff,
         "challenge" => Action::Challenge { auth_type: opt("AuthType").unwrap_or_default() },

@@ -1,1 +1,135 @@
-//! The AMI server: listener, sessions and action handlers (being built).
+//! The AMI server: the listener, one task per connection, the render-once event cache and the
+//! broadcast of security events among sessions.
+
+mod actions;
+mod auth;
+mod cache;
+mod filter;
+mod session;
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use switchyard_core::Switch;
+use switchyard_sched::Scheduler;
+use switchyard_store::Store;
+use tokio::net::TcpListener;
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+
+pub use cache::{PreparedEvent, RenderCache};
+
+use crate::proto::{Limits, Privilege};
+
+/// Which client addresses a user may log in from.
+pub type Acl = Arc<dyn Fn(IpAddr) -> bool + Send + Sync>;
+
+/// One manager account.
+#[derive(Clone)]
+pub struct AmiUser {
+    /// `Username`.
+    pub username: String,
+    /// `Secret`.
+    pub secret: String,
+    /// Classes of events it receives.
+    pub read: Privilege,
+    /// Classes of actions it may run.
+    pub write: Privilege,
+    /// Addresses allowed; None lets every address in.
+    pub permit: Option<Acl>,
+}
+
+/// What the binary hands the server.
+#[derive(Clone)]
+pub struct AmiServerConfig {
+    /// Listening address.
+    pub listen: SocketAddr,
+    /// Accounts.
+    pub users: Vec<AmiUser>,
+    /// Input limits.
+    pub limits: Limits,
+    /// Events a session may fall behind before it is told it lost some (the bus queue).
+    pub event_queue: usize,
+    /// How long an unauthenticated connection may stay (Asterisk's `authtimeout`, 30 s).
+    pub auth_timeout: Duration,
+    /// Pause before `Authentication failed` (Asterisk sleeps 1 s).
+    pub auth_failure_delay: Duration,
+    /// The AstDB, for the DB actions.
+    pub store: Option<Arc<dyn Store>>,
+    /// The scheduler, for `AbsoluteTimeout`.
+    pub scheduler: Option<Scheduler>,
+}
+
+impl AmiServerConfig {
+    /// Defaults for everything but the address and the users.
+    pub fn new(listen: SocketAddr, users: Vec<AmiUser>) -> Self {
+        Self {
+            listen,
+            users,
+            limits: Limits::default(),
+            event_queue: 8192,
+            auth_timeout: Duration::from_secs(30),
+            auth_failure_delay: Duration::from_secs(1),
+            store: None,
+            scheduler: None,
+        }
+    }
+}
+
+/// State shared by all connections.
+pub struct Shared {
+    pub(crate) switch: Switch,
+    pub(crate) config: AmiServerConfig,
+    pub(crate) cache: RenderCache,
+    pub(crate) local: SocketAddr,
+    /// Security events, rendered, for every session that may read them.
+    pub(crate) security: broadcast::Sender<Bytes>,
+    sessions: AtomicU64,
+}
+
+impl Shared {
+    /// A new session number.
+    pub(crate) fn next_session(&self) -> u64 {
+        self.sessions.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// The account called `name` (case-sensitive, as manager.conf sections).
+    pub(crate) fn user(&self, name: &str) -> Option<&AmiUser> {
+        self.config.users.iter().find(|u| u.username == name)
+    }
+}
+
+/// Binds the listener and accepts connections; returns the bound address and the accept task.
+pub async fn serve(config: AmiServerConfig, switch: Switch) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
+    let listener = TcpListener::bind(config.listen).await?;
+    let local = listener.local_addr()?;
+    let (security, _) = broadcast::channel(1024);
+    let shared = Arc::new(Shared {
+        cache: RenderCache::default(),
+        switch,
+        config,
+        local,
+        security,
+        sessions: AtomicU64::new(0),
+    });
+    tracing::info!("manager interface listening on {local}");
+    Ok((local, tokio::spawn(accept_loop(listener, shared))))
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, peer)) => {
+                let session = session::Session::new(shared.clone(), peer);
+                tokio::spawn(session.run(stream));
+            }
+            Err(e) => {
+                tracing::warn!("manager accept: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+}

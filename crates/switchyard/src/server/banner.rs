@@ -28,10 +28,8 @@ pub fn print(
 }
 
 fn print_protocols(cfg: &Config) {
-    // The AMI and SIP listeners are built in later releases; say so rather than invite a
-    // connection that would be refused.
     if cfg.ami.enabled {
-        println!("  AMI:            {} (listener not in this build yet)", cfg.ami.listen);
+        println!("  AMI:            {}", cfg.ami.listen);
     }
     if cfg.esl.enabled {
         println!("  Event Socket:   {}", cfg.esl.listen);

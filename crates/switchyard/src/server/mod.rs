@@ -1,6 +1,7 @@
 //! Running the switch: data directory, store, credentials, the core, the control socket, metrics, and
 //! an orderly shutdown on SIGTERM/SIGINT.
 
+mod ami;
 mod banner;
 mod control;
 mod cpu;
@@ -45,7 +46,8 @@ async fn serve(
         false => None,
     };
     esl::start(&cfg, switch.clone()).await?;
-    sched::start(&cfg, &switch, store.clone()).await?;
+    let scheduler = sched::start(&cfg, &switch, store.clone()).await?;
+    ami::start(&cfg, switch.clone(), store.clone(), scheduler).await?;
     tokio::spawn(cpu::sample_idle_cpu(switch.clone()));
     banner::print(&cfg, embedded, generated.as_ref(), &control_path, metrics_addr);
     let control_task = tokio::spawn(control.serve());

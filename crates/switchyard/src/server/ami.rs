@@ -1,0 +1,69 @@
+//! Starts the Asterisk Manager Interface listener from `[ami]`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use switchyard_ami::proto::{Privilege, parse_classes};
+use switchyard_ami::{AmiServerConfig, AmiUser, serve};
+use switchyard_core::Switch;
+use switchyard_sched::Scheduler;
+use switchyard_store::Store;
+
+use crate::config::Config;
+
+/// Pause between bind attempts when the address is taken.
+const RETRY: Duration = Duration::from_secs(5);
+
+/// Binds the listener when `[ami] enabled`; returns its address.
+pub async fn start(
+    cfg: &Config,
+    switch: Switch,
+    store: Arc<dyn Store>,
+    scheduler: Scheduler,
+) -> anyhow::Result<Option<SocketAddr>> {
+    if !cfg.ami.enabled {
+        return Ok(None);
+    }
+    let mut config = AmiServerConfig::new(cfg.ami.listen, cfg.ami.users.iter().map(user).collect());
+    config.event_queue = cfg.bus.subscriber_queue;
+    config.store = Some(store);
+    config.scheduler = Some(scheduler);
+    match serve(config.clone(), switch.clone()).await {
+        Ok((addr, _task)) => Ok(Some(addr)),
+        Err(e) => {
+            // As Asterisk: report, keep running, retry the bind.
+            tracing::error!("manager: cannot listen on {}: {e}; retrying every 5 s", cfg.ami.listen);
+            tokio::spawn(retry(config, switch));
+            Ok(None)
+        }
+    }
+}
+
+/// Class lists were validated with the config; an unknown word here means none.
+fn classes(text: &str) -> Privilege {
+    parse_classes(text).unwrap_or(Privilege::NONE)
+}
+
+fn user(u: &crate::config::AmiUser) -> AmiUser {
+    let permit = u.permit.clone().map(|blocks| {
+        let allow: switchyard_ami::server::Acl = Arc::new(move |ip| blocks.iter().any(|c| c.contains(ip)));
+        allow
+    });
+    AmiUser {
+        username: u.username.clone(),
+        secret: u.secret.clone(),
+        read: classes(&u.read),
+        write: classes(&u.write),
+        permit,
+    }
+}
+
+async fn retry(config: AmiServerConfig, switch: Switch) {
+    loop {
+        tokio::time::sleep(RETRY).await;
+        if serve(config.clone(), switch.clone()).await.is_ok() {
+            return;
+        }
+    }
+}
