@@ -1,5 +1,5 @@
 //! FreeSWITCH call-control commands: `uuid_answer`, `uuid_park`, `uuid_transfer`, `uuid_break`,
-//! `uuid_hold`, `uuid_send_dtmf`.
+//! `uuid_hold`, `uuid_send_dtmf`, `uuid_broadcast`.
 
 use std::sync::Arc;
 
@@ -18,15 +18,18 @@ static UUID_TRANSFER: CommandSpec =
 static UUID_BREAK: CommandSpec = fs_spec!("uuid_break", "<uuid> [all]", "Break out of media sent to channel");
 static UUID_HOLD: CommandSpec = fs_spec!("uuid_hold", "[off|toggle] <uuid> [<display>]", "Place call on hold");
 static UUID_SEND_DTMF: CommandSpec = fs_spec!("uuid_send_dtmf", "<uuid> <dtmf_data>", "Send dtmf to uuid");
+static UUID_BROADCAST: CommandSpec =
+    fs_spec!("uuid_broadcast", "<uuid> <path> [aleg|bleg|both]", "Execute dialplan application");
 
 pub(super) fn register(reg: &CommandRegistry) {
-    let table: [(&'static CommandSpec, SyncFn); 6] = [
+    let table: [(&'static CommandSpec, SyncFn); 7] = [
         (&UUID_ANSWER, answer),
         (&UUID_PARK, park),
         (&UUID_TRANSFER, transfer),
         (&UUID_BREAK, break_media),
         (&UUID_HOLD, hold),
         (&UUID_SEND_DTMF, send_dtmf),
+        (&UUID_BROADCAST, broadcast),
     ];
     for (spec, run) in table {
         reg.register(Arc::new(SyncCommand { spec, run }));
@@ -95,4 +98,48 @@ fn send_dtmf(sw: &Switch, args: &[String]) -> CommandOutput {
         let _ = h.remote(RemoteAction::Dtmf(d.to_ascii_uppercase()));
     }
     CommandOutput::ok("+OK Success\n")
+}
+
+/// Queues `app::args` (or `playback <path>`) on the channel; the legs option is accepted for the
+/// a-leg only.
+fn broadcast(sw: &Switch, args: &[String]) -> CommandOutput {
+    let [id, path, ..] = args else { return CommandOutput::usage(&UUID_BROADCAST) };
+    let (app, app_args) = match path.split_once("::") {
+        Some((app, rest)) => (app.to_owned(), rest.to_owned()),
+        None => ("playback".to_owned(), path.clone()),
+    };
+    match live(sw, id).map(|h| h.send(ChannelCommand::Execute { app, args: app_args })) {
+        Some(Ok(())) => CommandOutput::ok("+OK Message sent\n"),
+        _ => CommandOutput::failure("-ERR invalid uuid\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::command::tests::test_switch;
+    use crate::originate::{OriginateRequest, OriginateTarget};
+
+    #[tokio::test]
+    async fn uuid_broadcast_runs_an_app_on_a_parked_channel() {
+        let sw = test_switch();
+        let req = OriginateRequest::new("sim/a", OriginateTarget::Park);
+        let id = sw.originate_and_wait(req).await.unwrap().channel_id.to_string();
+        let mut sub = sw.bus().subscribe("t");
+        let run = |line: String| {
+            let sw = sw.clone();
+            async move { sw.commands().execute(&sw, &line).await.unwrap().text }
+        };
+        assert_eq!(run(format!("uuid_broadcast {id} sleep::10 aleg")).await, "+OK Message sent\n");
+        loop {
+            let crate::bus::BusItem::Event(e) = sub.recv().await else { continue };
+            if let crate::event::EventKind::ExecuteComplete { app, data, .. } = &e.kind {
+                assert_eq!((app.as_str(), data.as_str()), ("sleep", "10"));
+                break;
+            }
+        }
+        let nobody = "00000000-0000-4000-8000-000000000000";
+        assert_eq!(run(format!("uuid_broadcast {nobody} x")).await, "-ERR invalid uuid\n");
+        assert_eq!(run(format!("uuid_transfer {nobody} 100")).await, "-ERR No such channel!\n");
+        assert_eq!(run(format!("uuid_answer {nobody}")).await, "-ERROR\n");
+    }
 }
