@@ -1,4 +1,4 @@
-//! Replays tests/transcripts/inbound_commands.txt against a live server: every reply frame must match
+//! Replays tests/transcripts/{inbound,outbound}_commands.txt against a live server: every reply must match
 //! the expected bytes (events that arrive in between are skipped; <UUID> matches any UUID).
 
 mod common;
@@ -60,25 +60,43 @@ fn pattern(expected: &str) -> Regex {
     Regex::new(&format!("^{escaped}$")).unwrap()
 }
 
-#[tokio::test]
-async fn every_inbound_command_replies_as_freeswitch() {
-    let text =
-        std::fs::read_to_string(format!("{}/tests/transcripts/inbound_commands.txt", env!("CARGO_MANIFEST_DIR")))
-            .unwrap();
-    let sw = switch();
-    let mut s = TcpStream::connect(server(&sw).await).await.unwrap();
+async fn replay(s: &mut TcpStream, file: &str) {
+    let text = std::fs::read_to_string(format!("{}/tests/transcripts/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let mut buf = Vec::new();
     for step in steps(&text) {
         match step {
             Step::Send(cmd) => s.write_all(cmd.as_bytes()).await.unwrap(),
             Step::Expect(want) => loop {
-                let got = read_frame(&mut s, &mut buf).await;
+                let got = read_frame(s, &mut buf).await;
                 if got.starts_with("Content-Length: ") && got.contains("Content-Type: text/event-") {
                     continue;
                 }
-                assert!(pattern(&want).is_match(&got), "expected:\n{want}\n---- got:\n{got}");
+                assert!(pattern(&want).is_match(&got), "{file}: expected:\n{want}\n---- got:\n{got}");
                 break;
             },
         }
     }
+}
+
+#[tokio::test]
+async fn every_inbound_command_replies_as_freeswitch() {
+    let sw = switch();
+    let mut s = TcpStream::connect(server(&sw).await).await.unwrap();
+    replay(&mut s, "inbound_commands.txt").await;
+}
+
+#[tokio::test]
+async fn every_outbound_command_replies_as_freeswitch() {
+    use switchyard_core::{OriginateRequest, OriginateTarget};
+    let sw = switch();
+    server(&sw).await;
+    let app_server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let args = format!("127.0.0.1:{} async full", app_server.local_addr().unwrap().port());
+    let target = OriginateTarget::App { name: "socket".into(), args };
+    let _pending = sw.originate(OriginateRequest::new("sim/transcript", target)).unwrap();
+    let (mut s, _) = app_server.accept().await.unwrap();
+    s.write_all(b"connect\n\n").await.unwrap();
+    let reply = read_frame(&mut s, &mut Vec::new()).await;
+    assert!(reply.starts_with("Event-Name: CHANNEL_DATA\n") && reply.ends_with("Control: full\n\n"), "{reply}");
+    replay(&mut s, "outbound_commands.txt").await;
 }
