@@ -137,6 +137,7 @@ impl Channel {
             self.snap.answered = Some(self.switch.now());
             self.publish(EventKind::ChannelAnswer);
             self.endpoint.on_local(LocalEvent::Up, Instant::now());
+            self.run_answer_hooks();
         }
     }
 

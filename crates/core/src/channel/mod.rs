@@ -7,6 +7,7 @@ mod extensions;
 mod handle;
 mod lifecycle;
 mod live;
+mod on_answer;
 mod wait;
 
 pub use command::ChannelCommand;

@@ -94,7 +94,7 @@ fn eval(sw: &Switch, args: &[String]) -> CommandOutput {
 }
 
 /// Replaces `${name}` with the variable's value (empty when unset).
-pub(super) fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+pub(crate) fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {

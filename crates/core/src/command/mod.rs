@@ -25,6 +25,7 @@ use crate::app::BoxFuture;
 use crate::switch::Switch;
 
 pub use args::split_args;
+pub(crate) use fs_info::expand;
 pub use timefmt::{format_utc, uptime_parts};
 
 /// Which original a command imitates (decides error and usage conventions).
