@@ -1,0 +1,69 @@
+"""Starts the real switchyard binary with the Asterisk Manager Interface on a free port for the AMI
+client tests (panoramisk, asterisk-ami and raw sockets)."""
+
+import os
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+BINARY = ROOT / "target" / "debug" / "switchyard"
+USERNAME = "e2e"
+SECRET = "e2e-s3cret"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Switchyard:
+    def __init__(self, port, proc, workdir):
+        self.host = "127.0.0.1"
+        self.port = port
+        self.username = USERNAME
+        self.secret = SECRET
+        self.proc = proc
+        self.workdir = workdir
+
+
+@pytest.fixture
+def switchyard():
+    if not BINARY.exists():
+        pytest.fail(f"{BINARY} is missing: run `cargo build -p switchyard` first")
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        config = Path(tmp) / "switchyard.toml"
+        config.write_text(
+            '[general]\ndata_dir = "data"\n\n'
+            "[bus]\nsubscriber_queue = 1024\n\n"
+            "[esl]\nenabled = false\n\n"
+            f'[ami]\nenabled = true\nlisten = "127.0.0.1:{port}"\n\n'
+            f'[[ami.users]]\nusername = "{USERNAME}"\nsecret = "{SECRET}"\n\n'
+            '[[ami.users]]\nusername = "elsewhere"\nsecret = "x"\npermit = ["10.99.0.0/16"]\n'
+        )
+        proc = subprocess.Popen(
+            [str(BINARY), "run", "--config", str(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env={**os.environ, "RUST_LOG": "warn"},
+        )
+        try:
+            for line in proc.stdout:
+                if "Stop with Ctrl-C" in line:
+                    break
+            else:
+                pytest.fail("switchyard exited before printing its banner")
+            yield Switchyard(port, proc, tmp)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
