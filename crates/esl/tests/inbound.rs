@@ -267,3 +267,18 @@ async fn a_listener_that_falls_behind_is_told_how_many_events_it_lost_and_keeps_
     let next = c.event_named("CUSTOM").await;
     assert_eq!((next.get("Event-Subclass"), next.get("N")), (Some("t::load"), Some("92")));
 }
+
+#[tokio::test]
+async fn sendevent_naming_a_channel_reaches_the_socket_locked_on_it() {
+    let sw = switch();
+    let addr = server(&sw).await;
+    let mut c = Client::authed(addr).await;
+    let uuid = c.cmd("api originate sim/henry &park").await.body.trim()[4..].to_owned();
+    c.cmd(&format!("myevents {uuid}")).await;
+    c.cmd("event plain CUSTOM note::x").await;
+    let mut other = Client::authed(addr).await;
+    other.cmd(&format!("sendevent CUSTOM\nEvent-Subclass: note::x\nUnique-ID: {uuid}\nX-Text: hi")).await;
+    let ev = c.event_named("CUSTOM").await;
+    assert_eq!((ev.get("Unique-ID"), ev.get("X-Text")), (Some(uuid.as_str()), Some("hi")));
+    assert_eq!(ev.get("Channel-Name"), Some("sim/henry-00000001"));
+}

@@ -176,8 +176,20 @@ impl Session {
         headers.retain(|(k, _)| !k.eq_ignore_ascii_case("Event-UUID"));
         headers.push(("Event-UUID".into(), event_uuid.clone()));
         let body = body.map(|b| String::from_utf8_lossy(&b).into_owned());
-        self.shared.switch.bus().publish(EventKind::Custom { name: event_name, headers, body }, None);
+        // An event naming a live channel carries that channel's data (FreeSWITCH queues it to the session).
+        let channel = self.channel_named_in(&mut headers);
+        self.shared.switch.bus().publish(EventKind::Custom { name: event_name, headers, body }, channel);
         self.reply(&format!("+OK {event_uuid}"));
+    }
+
+    fn channel_named_in(
+        &self,
+        headers: &mut Vec<(String, String)>,
+    ) -> Option<std::sync::Arc<switchyard_core::ChannelSnapshot>> {
+        let pos = headers.iter().position(|(k, _)| k.eq_ignore_ascii_case("Unique-ID"))?;
+        let handle = headers[pos].1.parse().ok().and_then(|id| self.shared.switch.channels().get(id))?;
+        headers.remove(pos);
+        Some(handle.snapshot())
     }
 
     fn set_linger(&mut self, linger: Option<Option<u32>>) {
