@@ -282,3 +282,15 @@ async fn sendevent_naming_a_channel_reaches_the_socket_locked_on_it() {
     assert_eq!((ev.get("Unique-ID"), ev.get("X-Text")), (Some(uuid.as_str()), Some("hi")));
     assert_eq!(ev.get("Channel-Name"), Some("sim/henry-00000001"));
 }
+
+#[tokio::test]
+async fn the_bgapi_api_command_answers_at_once_and_reports_by_event() {
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    c.cmd("event plain BACKGROUND_JOB").await;
+    let reply = c.cmd("api bgapi frobnicate x").await.body;
+    let job = reply.strip_prefix("+OK Job-UUID: ").unwrap().trim().to_owned();
+    let ev = c.event_named("BACKGROUND_JOB").await;
+    assert_eq!(ev.get("Job-UUID"), Some(job.as_str()));
+    assert_eq!(ev.body, "frobnicate: Command not found!\n");
+}

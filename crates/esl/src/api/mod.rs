@@ -1,5 +1,6 @@
 //! FreeSWITCH API commands that need the event renderer, added to the shared command registry.
 
+mod bgapi;
 mod uuid_dump;
 
 use std::sync::Arc;
@@ -11,4 +12,5 @@ use crate::proto::RenderContext;
 /// Registers this crate's commands on `switch`.
 pub fn register(switch: &Switch, ctx: RenderContext) {
     switch.commands().register(Arc::new(uuid_dump::UuidDump { ctx }));
+    switch.commands().register(Arc::new(bgapi::BgApi));
 }
