@@ -261,6 +261,8 @@ mod tests {
         assert!(got[1].is_ok());
     }
 
+    use proptest::strategy::Just;
+
     proptest::proptest! {
         #[test]
         fn decoding_is_independent_of_read_boundaries(split in 0usize..60) {
@@ -273,6 +275,33 @@ mod tests {
             d.feed(&input[split..]);
             while let Ok(Some(m)) = d.next_message() { got.push(m); }
             proptest::prop_assert_eq!(got.len(), 2);
+        }
+
+        #[test]
+        fn arbitrary_bytes_decode_the_same_whatever_the_read_boundary(
+            data in proptest::collection::vec(proptest::prop_oneof![
+                Just(b'\r'), Just(b'\n'), Just(b':'), Just(b' '), Just(b'A'), proptest::num::u8::ANY
+            ], 0..400),
+            split in 0usize..400,
+        ) {
+            let limits = Limits { max_line: 16, max_headers: 4, max_message: 64 };
+            let run = |chunks: &[&[u8]]| {
+                let mut d = Decoder::new(limits);
+                let mut out = Vec::new();
+                for c in chunks {
+                    d.feed(c);
+                    loop {
+                        match d.next_message() {
+                            Ok(Some(m)) => out.push(Ok(m)),
+                            Ok(None) => break,
+                            Err(e) => out.push(Err(e)),
+                        }
+                    }
+                }
+                out
+            };
+            let split = split.min(data.len());
+            proptest::prop_assert_eq!(run(&[&data]), run(&[&data[..split], &data[split..]]));
         }
 
         #[test]
