@@ -294,3 +294,23 @@ async fn the_bgapi_api_command_answers_at_once_and_reports_by_event() {
     assert_eq!(ev.get("Job-UUID"), Some(job.as_str()));
     assert_eq!(ev.body, "frobnicate: Command not found!\n");
 }
+
+#[tokio::test]
+async fn userauth_accounts_get_their_permissions_and_nothing_more() {
+    let sw = switch();
+    let addr = server(&sw).await;
+    let mut c = Client::connect(addr).await;
+    c.read().await.unwrap();
+    let r = c.cmd("userauth ops@example:opspw").await;
+    assert_eq!(r.get("Reply-Text"), Some("+OK accepted"));
+    assert_eq!(r.get("Allowed-Events"), Some("CHANNEL_CREATE HEARTBEAT"));
+    assert_eq!((r.get("Allowed-API"), r.get("Allowed-LOG")), (Some("status"), Some("false")));
+    assert_eq!(c.cmd("api status").await.get("Content-Type"), Some("api/response"));
+    assert_eq!(c.cmd("api uuid_kill x").await.get("Reply-Text"), Some("-ERR permission denied"));
+    assert_eq!(c.cmd("event plain ALL").await.get("Reply-Text"), Some("-ERR permission denied"));
+    assert_eq!(c.cmd("event plain HEARTBEAT").await.get("Reply-Text"), Some("+OK event listener enabled plain"));
+    assert_eq!(c.cmd("log").await.get("Reply-Text"), Some("-ERR permission denied"));
+    let mut bad = Client::connect(addr).await;
+    bad.read().await.unwrap();
+    assert_eq!(bad.cmd("userauth ops@example:wrong").await.get("Reply-Text"), Some("-ERR invalid"));
+}

@@ -24,6 +24,7 @@ pub async fn run(listeners: usize, events: usize, api_calls: usize, originates: 
         password: PASSWORD.into(),
         acl: None,
         limits: Limits::default(),
+        users: Vec::new(),
     };
     let (addr, _task) = serve(config, switch.clone()).await?;
     let mut out = String::new();

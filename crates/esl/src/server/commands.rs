@@ -33,6 +33,7 @@ impl Session {
                 self.authed = true;
                 self.reply("+OK accepted");
             }
+            Command::UserAuth { user, domain, password } if self.userauth(&user, &domain, &password) => {}
             Command::Auth(_) | Command::UserAuth { .. } => {
                 tracing::warn!(peer = %self.peer, "event socket: authentication failed");
                 tokio::time::sleep(AUTH_FAILURE_DELAY).await;
@@ -44,7 +45,34 @@ impl Session {
         }
     }
 
+    /// Accepts a `userauth` account: `+OK accepted` with what it may do.
+    fn userauth(&mut self, user: &str, domain: &str, password: &str) -> bool {
+        let Some(account) = super::EslUser::find(&self.shared.users, user, domain, password).cloned() else {
+            return false;
+        };
+        let headers = account.reply_headers();
+        let extra: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        proto::command_reply_with("+OK accepted", &extra, &mut self.out);
+        self.authed = true;
+        self.account = Some(account);
+        true
+    }
+
+    /// A restricted account's refusal, if `cmd` is beyond what it may do.
+    fn denied(&self, cmd: &Command) -> bool {
+        let Some(account) = &self.account else { return false };
+        match cmd {
+            Command::Api(line) | Command::BgApi { line, .. } => !account.may_run(line),
+            Command::Event { names, .. } => !account.may_subscribe(names.names.iter()),
+            Command::Log(_) => !account.allowed_log,
+            _ => false,
+        }
+    }
+
     async fn dispatch(&mut self, cmd: Command) {
+        if self.denied(&cmd) {
+            return self.reply("-ERR permission denied");
+        }
         match cmd {
             Command::Auth(_) | Command::UserAuth { .. } => self.reply("-ERR already authenticated"),
             Command::Api(line) => {

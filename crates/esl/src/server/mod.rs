@@ -5,6 +5,7 @@ mod auth;
 mod cache;
 mod commands;
 mod outbound;
+mod permissions;
 mod sendmsg;
 mod session;
 mod subscription;
@@ -22,6 +23,7 @@ use tokio::task::JoinHandle;
 pub use cache::{PreparedEvent, RenderCache};
 pub use commands::run_api;
 pub use outbound::SocketApp;
+pub use permissions::EslUser;
 pub use session::Mode;
 
 use crate::proto::{self, Limits, RenderContext};
@@ -43,6 +45,8 @@ pub struct EslServerConfig {
     pub acl: Option<Acl>,
     /// Input size limits.
     pub limits: Limits,
+    /// `userauth` accounts.
+    pub users: Vec<EslUser>,
 }
 
 /// State shared by all connections.
@@ -51,6 +55,7 @@ pub struct Shared {
     pub(crate) cache: RenderCache,
     pub(crate) password: String,
     pub(crate) limits: Limits,
+    pub(crate) users: Vec<EslUser>,
 }
 
 /// Binds the listener, installs the outbound side (see [`install`]) and accepts connections; returns
@@ -58,17 +63,23 @@ pub struct Shared {
 pub async fn serve(config: EslServerConfig, switch: Switch) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    let shared = install(&switch, addr, config.password, config.limits);
+    let shared = install(&switch, addr, config.password, config.limits, config.users);
     tracing::info!("event socket listening on {addr}");
     Ok((addr, tokio::spawn(accept_loop(listener, shared, config.acl))))
 }
 
 /// Registers the `socket` app and the ESL API commands and starts HEARTBEAT. Enough for outbound
 /// mode on its own (when `[esl]` is disabled); `serve` calls it too. `addr` gives `FreeSWITCH-IPv4`.
-pub fn install(switch: &Switch, addr: SocketAddr, password: String, limits: Limits) -> Arc<Shared> {
+pub fn install(
+    switch: &Switch,
+    addr: SocketAddr,
+    password: String,
+    limits: Limits,
+    users: Vec<EslUser>,
+) -> Arc<Shared> {
     let ctx = render_context(switch, addr);
     crate::api::register(switch, ctx.clone());
-    let shared = Arc::new(Shared { cache: RenderCache::new(ctx), switch: switch.clone(), password, limits });
+    let shared = Arc::new(Shared { cache: RenderCache::new(ctx), switch: switch.clone(), password, limits, users });
     switch.apps().register(Arc::new(SocketApp { shared: shared.clone() }));
     tokio::spawn(heartbeat(switch.clone()));
     shared

@@ -51,6 +51,8 @@ pub struct Session {
     /// Frames ready to write, in order (shared event frames are queued without copying).
     pub(super) queue: Vec<Bytes>,
     pub(super) authed: bool,
+    /// The `userauth` account, when the connection is restricted to it.
+    pub(super) account: Option<super::EslUser>,
     pub(super) format: EventFormat,
     pub(super) events: EventSet,
     pub(super) filters: Filters,
@@ -82,6 +84,7 @@ impl Session {
             shared,
             authed: mode != Mode::Inbound,
             mode,
+            account: None,
             out: BytesMut::with_capacity(4096),
             queue: Vec::with_capacity(256),
             format: EventFormat::Plain,

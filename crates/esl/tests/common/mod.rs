@@ -30,7 +30,10 @@ pub async fn server(sw: &Switch) -> SocketAddr {
 }
 
 pub async fn server_with(sw: &Switch, acl: Option<switchyard_esl::server::Acl>, limits: Limits) -> SocketAddr {
-    let config = EslServerConfig { listen: "127.0.0.1:0".parse().unwrap(), password: PASSWORD.into(), acl, limits };
+    let users =
+        vec![switchyard_esl::server::EslUser::new("ops@example", "opspw", "HEARTBEAT CHANNEL_CREATE", "status", false)];
+    let config =
+        EslServerConfig { listen: "127.0.0.1:0".parse().unwrap(), password: PASSWORD.into(), acl, limits, users };
     serve(config, sw.clone()).await.unwrap().0
 }
 

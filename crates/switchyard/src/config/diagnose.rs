@@ -95,7 +95,7 @@ mod tests {
     fn unknown_dotted_key_is_named_up_to_the_unknown_part() {
         assert_eq!(
             refusal("esl.acl = []\nesl.tls.cert = \"x\"\n"),
-            "switchyard.toml:2:5: unknown key 'esl.tls' (expected one of: enabled, listen, password, acl)"
+            "switchyard.toml:2:5: unknown key 'esl.tls' (expected one of: enabled, listen, password, acl, users)"
         );
     }
 

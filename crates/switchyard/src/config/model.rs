@@ -128,12 +128,36 @@ pub struct EslConfig {
     pub password: Option<String>,
     /// When set, connections from addresses outside these blocks are refused.
     pub acl: Option<Vec<Cidr>>,
+    /// Accounts for `userauth user@domain:password` (FreeSWITCH's directory `esl-*` params).
+    pub users: Vec<EslUser>,
 }
 
 impl Default for EslConfig {
     fn default() -> Self {
-        EslConfig { enabled: true, listen: loopback(8021), password: None, acl: None }
+        EslConfig { enabled: true, listen: loopback(8021), password: None, acl: None, users: Vec::new() }
     }
+}
+
+/// `[[esl.users]]`: one `userauth` account and what it may do.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EslUser {
+    /// `user@domain`.
+    pub user: String,
+    pub password: String,
+    /// Space- or comma-separated event names it may subscribe to, or `all`.
+    #[serde(default = "all_classes")]
+    pub allowed_events: String,
+    /// Space- or comma-separated API commands it may run, or `all`.
+    #[serde(default = "all_classes")]
+    pub allowed_api: String,
+    /// Whether it may use `log`.
+    #[serde(default = "yes")]
+    pub allowed_log: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `[sip]`

@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use switchyard_core::Switch;
 use switchyard_esl::proto::Limits;
+use switchyard_esl::server::EslUser;
 use switchyard_esl::{EslServerConfig, serve};
 
 use crate::config::Config;
@@ -20,7 +21,7 @@ pub async fn start(cfg: &Config, switch: Switch) -> anyhow::Result<Option<Socket
     if !esl.enabled {
         // Outbound mode (the `socket` app) works without the listener.
         let local = SocketAddr::from(([127, 0, 0, 1], 0));
-        switchyard_esl::server::install(&switch, local, String::new(), Limits::default());
+        switchyard_esl::server::install(&switch, local, String::new(), Limits::default(), Vec::new());
         return Ok(None);
     }
     let acl = esl.acl.clone().map(|blocks| {
@@ -32,6 +33,11 @@ pub async fn start(cfg: &Config, switch: Switch) -> anyhow::Result<Option<Socket
         password: esl.password.clone().context("[esl] password missing after credentials were ensured")?,
         acl,
         limits: Limits::default(),
+        users: esl
+            .users
+            .iter()
+            .map(|u| EslUser::new(&u.user, &u.password, &u.allowed_events, &u.allowed_api, u.allowed_log))
+            .collect(),
     };
     match serve(config.clone(), switch.clone()).await {
         Ok((addr, _task)) => Ok(Some(addr)),
