@@ -314,3 +314,14 @@ async fn userauth_accounts_get_their_permissions_and_nothing_more() {
     bad.read().await.unwrap();
     assert_eq!(bad.cmd("userauth ops@example:wrong").await.get("Reply-Text"), Some("-ERR invalid"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn heartbeat_arrives_every_twenty_seconds_of_switch_time() {
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    assert_eq!(c.cmd("event plain HEARTBEAT").await.get("Reply-Text"), Some("+OK event listener enabled plain"));
+    let started = tokio::time::Instant::now();
+    let hb = c.event_named("HEARTBEAT").await;
+    assert_eq!(hb.get("Event-Info"), Some("System Ready"));
+    assert!(started.elapsed() >= std::time::Duration::from_secs(19), "{:?}", started.elapsed());
+}
