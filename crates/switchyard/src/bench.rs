@@ -52,6 +52,21 @@ pub enum BenchKind {
         #[arg(long, default_value_t = 20_000)]
         originates: usize,
     },
+    /// Manager interface: event fan-out to many sessions, publish-to-socket latency, async Originate rate.
+    Ami {
+        /// Logged-in sessions receiving every event.
+        #[arg(long, default_value_t = 10)]
+        sessions: usize,
+        /// Events published for the fan-out run.
+        #[arg(long, default_value_t = 200_000)]
+        events: usize,
+        /// Events per second for the latency run.
+        #[arg(long, default_value_t = 10_000)]
+        rate: u32,
+        /// Async `Originate` of `sim/…` for the originate run.
+        #[arg(long, default_value_t = 20_000)]
+        originates: usize,
+    },
 }
 
 /// Runs the chosen benchmark.
@@ -64,6 +79,9 @@ pub fn run(kind: BenchKind) -> anyhow::Result<ExitCode> {
         }
         BenchKind::Esl { listeners, events, api_calls, originates } => {
             rt.block_on(crate::bench_esl::run(listeners.max(1), events.max(1), api_calls.max(1), originates.max(1)))?
+        }
+        BenchKind::Ami { sessions, events, rate, originates } => {
+            rt.block_on(crate::bench_ami::run(sessions.max(1), events.max(1), rate, originates.max(1)))?
         }
     };
     println!("{report}");
