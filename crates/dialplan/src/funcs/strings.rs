@@ -90,7 +90,9 @@ pub fn math(args: &str) -> String {
     let (expr, kind) = args.rsplit_once(',').map_or((args, "f"), |(e, t)| (e, t.trim()));
     let expr: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
     let ops = ["<<", ">>", "<=", ">=", "==", "+", "*", "/", "%", "^", "&", "|", "<", ">", "-"];
-    let found = ops.iter().find_map(|op| expr[1..].find(op).map(|i| (i + 1, *op)));
+    // A leading sign belongs to the first number, so the operator search starts after it.
+    let first = expr.chars().next().map_or(0, char::len_utf8);
+    let found = ops.iter().find_map(|op| expr[first..].find(op).map(|i| (i + first, *op)));
     let Some((i, op)) = found else { return format_math(expr.parse().unwrap_or(0.0), kind) };
     let (a, b) = (expr[..i].parse::<f64>().unwrap_or(0.0), expr[i + op.len()..].parse::<f64>().unwrap_or(0.0));
     let r = match op {
@@ -223,6 +225,8 @@ mod tests {
         assert_eq!(math("-3+1,i"), "-2");
         assert_eq!(math("5>3"), "TRUE");
         assert_eq!(math("255,h"), "ff");
+        assert_eq!(math(""), "0.000000");
+        assert_eq!(math("é+1"), "1.000000");
     }
 
     #[test]
