@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod logs;
 pub mod proto;
 pub mod server;
 

@@ -325,3 +325,29 @@ async fn heartbeat_arrives_every_twenty_seconds_of_switch_time() {
     assert_eq!(hb.get("Event-Info"), Some("System Ready"));
     assert!(started.elapsed() >= std::time::Duration::from_secs(19), "{:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn log_sends_log_data_at_or_below_the_level_asked_for() {
+    use switchyard_esl::logs::{LogLine, publish};
+    let sw = switch();
+    let mut c = Client::authed(server(&sw).await).await;
+    assert_eq!(c.cmd("log info").await.get("Reply-Text"), Some("+OK log level info [6]"));
+    let line = |level: u8, text: &str| LogLine {
+        level,
+        file: "esl_test.rs".into(),
+        func: "log_test".into(),
+        line: 7,
+        text: format!("{text}\n"),
+    };
+    publish(line(7, "too chatty"));
+    publish(line(4, "log-test-marker"));
+    let m = loop {
+        let m = c.read().await.unwrap();
+        if m.get("Content-Type") == Some("log/data") && m.body.contains("log-test-marker") {
+            break m;
+        }
+        assert!(!m.body.contains("too chatty"), "a DEBUG line passed an INFO listener");
+    };
+    assert_eq!((m.get("Log-Level"), m.get("Log-File"), m.get("Log-Line")), (Some("4"), Some("esl_test.rs"), Some("7")));
+    assert_eq!(c.cmd("nolog").await.get("Reply-Text"), Some("+OK no longer logging"));
+}

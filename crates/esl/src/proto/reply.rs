@@ -57,6 +57,20 @@ pub fn linger_notice(session: &str, channel_name: &str, linger_secs: Option<u32>
     out.put_slice(b"Content-Length: 0\n\n");
 }
 
+/// A `log/data` frame (mod_event_socket.c's header order).
+pub fn log_data(level: u8, file: &str, func: &str, line: u32, text: &str, out: &mut BytesMut) {
+    out.put_slice(b"Content-Type: log/data\n");
+    put_header(out, "Content-Length", &text.len().to_string());
+    put_header(out, "Log-Level", &level.to_string());
+    put_header(out, "Text-Channel", "3");
+    put_header(out, "Log-File", file);
+    put_header(out, "Log-Func", func);
+    put_header(out, "Log-Line", &line.to_string());
+    put_header(out, "User-Data", "");
+    out.put_u8(b'\n');
+    out.put_slice(text.as_bytes());
+}
+
 /// The ACL rejection (`text/rude-rejection`).
 pub fn rude_rejection(out: &mut BytesMut) {
     out.put_slice(b"Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n");

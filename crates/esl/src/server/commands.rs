@@ -108,7 +108,10 @@ impl Session {
             Command::NoLinger => self.set_linger(None),
             Command::Log(level) => self.log(level),
             Command::NoLog => match self.log_level.take() {
-                Some(_) => self.reply("+OK no longer logging"),
+                Some(_) => {
+                    self.logs = None;
+                    self.reply("+OK no longer logging");
+                }
                 None => self.reply("-ERR not loging"),
             },
             Command::Resume if self.controlled.is_some() => {
@@ -236,6 +239,9 @@ impl Session {
         let given = level.unwrap_or_default();
         let Some(n) = log_level(&given) else { return self.reply("-ERR invalid log level") };
         self.log_level = Some(n);
+        if self.logs.is_none() {
+            self.logs = Some(crate::logs::subscribe());
+        }
         self.reply(&format!("+OK log level {given} [{n}]"));
     }
 

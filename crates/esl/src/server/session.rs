@@ -10,11 +10,13 @@ use bytes::{Buf, Bytes, BytesMut};
 use switchyard_core::{BusItem, ChannelId, Event, EventKind, Subscription};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::sync::broadcast;
 use tokio::time::{Instant, sleep_until};
 
 use super::Shared;
 use super::cache::PreparedEvent;
 use super::subscription::{EventSet, Filters};
+use crate::logs::LogLine;
 use crate::proto::{self, Decoder, EventFormat, FrameError};
 
 /// How long an unauthenticated inbound client may stay silent (FreeSWITCH: 25 s).
@@ -65,6 +67,7 @@ pub struct Session {
     pub(super) linger_until: Option<Instant>,
     pub(super) divert: bool,
     pub(super) log_level: Option<u8>,
+    pub(super) logs: Option<broadcast::Receiver<Arc<LogLine>>>,
     pub(super) resume: bool,
     pub(super) closing: bool,
     pub(super) peer: String,
@@ -73,6 +76,7 @@ pub struct Session {
 enum Wake {
     Read(std::io::Result<usize>),
     Events,
+    Log(Result<Arc<LogLine>, broadcast::error::RecvError>),
     LingerOver,
     AuthTimeout,
 }
@@ -98,6 +102,7 @@ impl Session {
             linger_until: None,
             divert: false,
             log_level: None,
+            logs: None,
             resume: false,
             closing: false,
             peer,
@@ -126,6 +131,7 @@ impl Session {
             let wake = tokio::select! {
                 r = rd.read(&mut buf) => Wake::Read(r),
                 _ = next_items(&mut self.sub, &mut items) => Wake::Events,
+                line = next_log(&mut self.logs) => Wake::Log(line),
                 _ = sleep_until(linger.unwrap_or_else(Instant::now)), if linger.is_some() => Wake::LingerOver,
                 _ = sleep_until(auth_deadline), if waiting_auth => Wake::AuthTimeout,
             };
@@ -133,6 +139,7 @@ impl Session {
                 Wake::Read(Ok(0) | Err(_)) => break,
                 Wake::Read(Ok(n)) => decoder.feed(&buf[..n]),
                 Wake::Events => self.deliver(&mut items),
+                Wake::Log(line) => self.on_log(line),
                 Wake::LingerOver | Wake::AuthTimeout => self.goodbye(),
             }
         }
@@ -245,6 +252,17 @@ impl Session {
         self.push_frame(frame);
     }
 
+    /// Sends a log line at or below the level asked for with `log`.
+    fn on_log(&mut self, line: Result<Arc<LogLine>, broadcast::error::RecvError>) {
+        match (line, self.log_level) {
+            (Ok(l), Some(level)) if l.level <= level => {
+                proto::log_data(l.level, &l.file, &l.func, l.line, &l.text, &mut self.out);
+            }
+            (Err(broadcast::error::RecvError::Closed), _) => self.logs = None,
+            _ => {}
+        }
+    }
+
     /// Queues a rendered frame after whatever replies are pending.
     fn push_frame(&mut self, frame: Bytes) {
         self.seal_out();
@@ -256,6 +274,15 @@ impl Session {
         if !self.out.is_empty() {
             self.queue.push(self.out.split().freeze());
         }
+    }
+}
+
+async fn next_log(
+    logs: &mut Option<broadcast::Receiver<Arc<LogLine>>>,
+) -> Result<Arc<LogLine>, broadcast::error::RecvError> {
+    match logs {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }
 
