@@ -209,6 +209,25 @@ pub enum Action {
         /// `Duration` in ms.
         duration_ms: u32,
     },
+    /// `BlindTransfer`: the channel's bridge peer goes to `Exten`@`Context`; the channel leaves.
+    BlindTransfer {
+        /// `Channel` (the transferer).
+        channel: String,
+        /// `Exten`.
+        exten: String,
+        /// `Context` (default: the transferer's).
+        context: Option<String>,
+    },
+    /// `Reload` (`Module` optional; the dialplan is what can be reloaded).
+    Reload {
+        /// `Module`.
+        module: Option<String>,
+    },
+    /// `WaitEvent` (`Timeout` seconds; none: wait without limit).
+    WaitEvent {
+        /// `Timeout`.
+        timeout_s: Option<u64>,
+    },
     /// Switchyard's `ResumeEvents`: replay the bus from `Seq` (see README).
     ResumeEvents {
         /// The first sequence number wanted.
@@ -223,6 +242,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("AbsoluteTimeout", "Set absolute timeout.", "system,call,all"),
     ("Challenge", "Generate Challenge for MD5 Auth.", "<none>"),
     ("Command", "Execute Asterisk CLI Command.", "command,all"),
+    ("BlindTransfer", "Blind transfer channel(s) to the given destination", "call,all"),
     ("CoreSettings", "Show PBX core settings (version etc).", "system,reporting,all"),
     ("CoreShowChannels", "List currently active channels.", "system,reporting,all"),
     ("CoreStatus", "Show PBX core status variables.", "system,reporting,all"),
@@ -239,12 +259,13 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("Logoff", "Logoff Manager.", "<none>"),
     ("Originate", "Originate a call.", "originate,all"),
     ("Ping", "Keepalive command.", "<none>"),
-    ("PlayDTMF", "Play DTMF signal on a specific channel.", "call,all"),
     ("Redirect", "Redirect (transfer) a call.", "call,all"),
+    ("Reload", "Send a reload event.", "system,config,all"),
     ("ResumeEvents", "Replay events from a sequence number (Switchyard).", "<none>"),
     ("Setvar", "Sets a channel variable or function value.", "call,all"),
     ("Status", "List channel status.", "system,call,reporting,all"),
     ("UserEvent", "Send an arbitrary event.", "user,all"),
+    ("WaitEvent", "Wait for an event to occur.", "<none>"),
 ];
 
 impl Request {
@@ -335,6 +356,13 @@ fn parse_action(name: &str, m: &Message) -> Result<Action, ActionError> {
             digit: need("Digit", "No digit specified")?.chars().next().unwrap_or('0'),
             duration_ms: opt("Duration").and_then(|d| d.parse().ok()).unwrap_or(250),
         },
+        "blindtransfer" => Action::BlindTransfer {
+            channel: need("Channel", "No channel specified")?,
+            exten: need("Exten", "No extension specified")?,
+            context: opt("Context"),
+        },
+        "reload" => Action::Reload { module: opt("Module") },
+        "waitevent" => Action::WaitEvent { timeout_s: opt("Timeout").and_then(|t| t.trim().parse().ok()) },
         "resumeevents" => Action::ResumeEvents {
             from: need("Seq", "No Seq specified")?.trim().parse().map_err(|_| err("Invalid Seq"))?,
         },

@@ -6,6 +6,8 @@ mod db;
 mod info;
 mod originate;
 mod session_control;
+mod system;
+mod transfer;
 
 use super::auth::Credentials;
 use super::session::Session;
@@ -67,6 +69,8 @@ pub fn required(action: &Action) -> Privilege {
         Action::DbGet { .. } => P::SYSTEM.or(P::REPORTING),
         Action::DbPut { .. } | Action::DbDel { .. } | Action::DbDelTree { .. } | Action::Filter { .. } => P::SYSTEM,
         Action::UserEvent { .. } => P::USER,
+        Action::BlindTransfer { .. } => P::CALL,
+        Action::Reload { .. } => P::SYSTEM.or(P::CONFIG),
         _ => P::NONE,
     }
 }
@@ -99,6 +103,9 @@ async fn dispatch(s: &mut Session, req: Request) {
         Action::DbGet { .. } | Action::DbPut { .. } | Action::DbDel { .. } | Action::DbDelTree { .. } => {
             db::handle(s, id, &req.action).await
         }
+        Action::BlindTransfer { channel, exten, context } => transfer::blind(s, id, channel, exten, context.as_deref()),
+        Action::Reload { module } => system::reload(s, id, module.as_deref()).await,
+        Action::WaitEvent { timeout_s } => system::wait_event(s, id, *timeout_s),
         _ => channel::handle(s, id, &req.action).await,
     }
 }
