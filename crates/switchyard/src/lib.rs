@@ -11,5 +11,6 @@ mod bench_sched;
 pub mod cli_client;
 pub mod config;
 pub mod control_proto;
+mod log_feed;
 pub mod logging;
 pub mod server;

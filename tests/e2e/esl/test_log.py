@@ -1,0 +1,25 @@
+"""`log <level>` on the real binary: the switch's own log lines arrive as log/data frames."""
+
+import socket
+
+from test_genesis import read_frame
+from test_malformed import authed
+
+
+def test_log_streams_warnings_as_log_data(switchyard):
+    s, f = authed(switchyard)
+    with s:
+        s.sendall(b"log warning\n\n")
+        assert read_frame(f)[0]["Reply-Text"] == "+OK log level warning [4]"
+        # A failed login elsewhere is logged as a WARNING.
+        with socket.create_connection((switchyard.host, switchyard.port), timeout=10) as bad:
+            bf = bad.makefile("rb")
+            read_frame(bf)
+            bad.sendall(b"auth wrong\n\n")
+            assert read_frame(bf)[0]["Reply-Text"] == "-ERR invalid"
+        while True:
+            headers, body = read_frame(f)
+            if headers.get("Content-Type") == "log/data" and "authentication failed" in body:
+                break
+        assert headers["Log-Level"] == "4"
+        assert "[WARNING]" in body
