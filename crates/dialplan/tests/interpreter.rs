@@ -46,6 +46,7 @@ same => n,Set(RND=${RAND(5,5)})
 same => n,Set(DB(r/rand)=${RND})
 same => n,Set(DB(r/strftime)=${STRFTIME(0,UTC,%Y-%m-%d %H:%M:%S)})
 same => n,Set(DB(r/shell)=${SHELL(printf hi)})
+same => n,Set(DB(r/iftime)=${IFTIME(*,*,*,*?always:never)}|${IFTIME(*,*,*,feb&mar&apr?spring:other)})
 same => n,MSet(A=1,B=two)
 same => n,Set(DB(r/mset)=${A}${B})
 same => n,Set(DB(x/one)=1)
@@ -75,6 +76,7 @@ same => n,Set(DB(r/empty)=[${Y}])
     assert_eq!(r(&h, "rand"), "5");
     assert_eq!(r(&h, "strftime"), "1970-01-01 00:00:00");
     assert_eq!(r(&h, "shell"), "hi");
+    assert!(r(&h, "iftime").starts_with("always|"), "{}", r(&h, "iftime"));
     assert_eq!(r(&h, "mset"), "1two");
     assert_eq!(r(&h, "dbkeys"), "one,two|1|1|2|0");
     assert_eq!(r(&h, "db"), "1");

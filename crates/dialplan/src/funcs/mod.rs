@@ -55,6 +55,7 @@ pub(crate) async fn read(
         "GLOBAL" => Ok(chan.switch().globals().get(args.trim()).unwrap_or_default()),
         "LOCAL" => Ok(crate::vars::get(chan, args.trim()).unwrap_or_default()),
         "STRFTIME" => Ok(time::strftime_func(chan, args)),
+        "IFTIME" => Ok(iftime(chan, args)),
         "SHELL" => net::shell(args).await,
         "CURL" => net::curl(chan, args).await,
         "CURLOPT" => Ok(net::curlopt_read(chan, args)),
@@ -93,9 +94,17 @@ pub(crate) async fn write(
         "CURLOPT" => net::curlopt_write(chan, args, value),
         "DB_EXISTS" | "DB_DELETE" | "DB_KEYS" | "LEN" | "CUT" | "IF" | "ISNULL" | "EXISTS" | "RAND" | "MATH"
         | "REGEX" | "REPLACE" | "FILTER" | "TOUPPER" | "TOLOWER" | "URIENCODE" | "URIDECODE" | "STRFTIME" | "SHELL"
-        | "CURL" | "HANGUPCAUSE" => Err(FuncError::Direction(n, "written")),
+        | "CURL" | "HANGUPCAUSE" | "IFTIME" => Err(FuncError::Direction(n, "written")),
         _ => Err(FuncError::Unknown(n)),
     }
+}
+
+/// `IFTIME(timespec?true[:false])` against the switch's clock (UTC).
+fn iftime(chan: &Channel, args: &str) -> String {
+    let now = chan.switch().now().0 / 1_000_000;
+    let (spec, branches) = args.split_once('?').unwrap_or((args, ""));
+    let (yes, no) = branches.split_once(':').unwrap_or((branches, ""));
+    (if crate::timespec::matches(spec, now) { yes } else { no }).to_owned()
 }
 
 /// Function names this engine knows (for load-time checks).
