@@ -62,19 +62,64 @@ pub fn check(files: &[PathBuf]) -> Result<Vec<String>, DialplanError> {
     Ok(unknown_apps(&plan))
 }
 
-/// One warning per use of an application this switch does not have.
+/// One warning per use of an application or function this switch does not have.
 pub fn unknown_apps(plan: &Dialplan) -> Vec<String> {
     let known: Vec<String> = apps::known_names().map(str::to_ascii_lowercase).collect();
-    let mut out: Vec<String> = plan
-        .apps()
-        .filter(|p| !known.contains(&p.app.to_ascii_lowercase()))
-        .map(|p| {
-            format!(
+    let mut out = Vec::new();
+    for p in plan.apps() {
+        if !known.contains(&p.app.to_ascii_lowercase()) {
+            out.push(format!(
                 "{}:{}: unknown application '{}' (the call will hang up there)",
                 p.source.file, p.source.line, p.app
-            )
-        })
-        .collect();
+            ));
+        }
+        let mut names = Vec::new();
+        function_names(&p.template, &mut names);
+        if p.app.eq_ignore_ascii_case("Set") {
+            names.extend(p.args.split_once('=').and_then(|(n, _)| n.split_once('(')).map(|(f, _)| f.trim().to_owned()));
+        }
+        for f in names.into_iter().filter(|f| !funcs::NAMES.contains(&f.to_ascii_uppercase().as_str())) {
+            out.push(format!("{}:{}: unknown function '{f}' (it reads as empty)", p.source.file, p.source.line));
+        }
+    }
     out.sort();
+    out.dedup();
     out
+}
+
+/// Names of functions called as `${NAME(…)}` with a literal name.
+fn function_names(t: &template::Template, out: &mut Vec<String>) {
+    for piece in &t.0 {
+        match piece {
+            template::Piece::Var(inner) => {
+                if let Some(template::Piece::Lit(text)) = inner.0.first()
+                    && let Some((name, _)) = text.split_once('(')
+                    && !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    out.push(name.to_owned());
+                }
+                function_names(inner, out);
+            }
+            template::Piece::Expr(inner) => function_names(inner, out),
+            template::Piece::Lit(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unknown_applications_and_functions_are_reported_with_their_line() {
+        let text = "[c]\nexten => 1,1,Queue(x)\nsame => n,Set(A=${NOPE(1)}${LEN(x)})\nsame => n,Set(BAD(x)=1)\nsame => n,NoOp(${ARG1})\n";
+        let plan = crate::astconf::parse_str("x.conf", text).unwrap();
+        assert_eq!(
+            super::unknown_apps(&plan),
+            vec![
+                "x.conf:2: unknown application 'Queue' (the call will hang up there)",
+                "x.conf:3: unknown function 'NOPE' (it reads as empty)",
+                "x.conf:4: unknown function 'BAD' (it reads as empty)",
+            ]
+        );
+    }
 }
