@@ -148,3 +148,17 @@ async fn an_idle_unauthenticated_connection_is_closed_after_the_auth_timeout() {
     let mut c = Client::connect(addr).await;
     assert!(c.closed().await);
 }
+
+#[tokio::test]
+async fn connections_beyond_the_auth_limit_are_closed_until_one_logs_in() {
+    use tokio::io::AsyncReadExt;
+    let sw = switch();
+    let addr = server_with(&sw, |c| c.auth_limit = 2).await;
+    let mut first = Client::connect(addr).await;
+    let _second = Client::connect(addr).await;
+    let mut third = tokio::net::TcpStream::connect(addr).await.unwrap();
+    assert_eq!(third.read(&mut [0u8; 64]).await.unwrap(), 0);
+    let r = first.action("Login", &[("Username", "admin"), ("Secret", SECRET)]).await;
+    assert_eq!(r.get("Message"), Some("Authentication accepted"));
+    assert_eq!(Client::connect(addr).await.banner, "Asterisk Call Manager/11.0.0");
+}

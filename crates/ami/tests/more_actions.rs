@@ -49,3 +49,15 @@ async fn blind_transfer_needs_a_bridge_and_hangs_the_transferer_up() {
         }
     }
 }
+
+#[tokio::test]
+async fn extension_state_without_hints_is_unknown() {
+    let sw = switch();
+    let addr = server(&sw).await;
+    let mut c = Client::admin(addr).await;
+    let r = c.action("ExtensionState", &[("Exten", "100")]).await;
+    assert_eq!(
+        (r.get("Message"), r.get("Context"), r.get("Status")),
+        (Some("Extension Status"), Some("default"), Some("-1"))
+    );
+}

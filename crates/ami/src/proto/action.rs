@@ -218,6 +218,13 @@ pub enum Action {
         /// `Context` (default: the transferer's).
         context: Option<String>,
     },
+    /// `ExtensionState` (hint state; no hints exist yet, so always -1).
+    ExtensionState {
+        /// `Exten`.
+        exten: String,
+        /// `Context` (default `default`).
+        context: String,
+    },
     /// `Reload` (`Module` optional; the dialplan is what can be reloaded).
     Reload {
         /// `Module`.
@@ -251,6 +258,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("DBGet", "Get DB Entry.", "system,reporting,all"),
     ("DBPut", "Put DB entry.", "system,all"),
     ("Events", "Control Event Flow.", "<none>"),
+    ("ExtensionState", "Check Extension Status.", "call,reporting,all"),
     ("Filter", "Dynamically add filters for the current manager session.", "system,all"),
     ("Getvar", "Gets a channel variable or function value.", "call,reporting,all"),
     ("Hangup", "Hangup channel.", "system,call,all"),
@@ -360,6 +368,10 @@ fn parse_action(name: &str, m: &Message) -> Result<Action, ActionError> {
             channel: need("Channel", "No channel specified")?,
             exten: need("Exten", "No extension specified")?,
             context: opt("Context"),
+        },
+        "extensionstate" => Action::ExtensionState {
+            exten: need("Exten", "Extension not specified")?,
+            context: opt("Context").unwrap_or_else(|| "default".into()),
         },
         "reload" => Action::Reload { module: opt("Module") },
         "waitevent" => Action::WaitEvent { timeout_s: opt("Timeout").and_then(|t| t.trim().parse().ok()) },

@@ -76,6 +76,7 @@ impl Session {
         if let Some(mask) = events.and_then(parse_classes) {
             self.send_events = mask;
         }
+        self.unauth = None;
         self.user = Some(LoggedIn { name: user.username.clone(), read: user.read, write: user.write });
         self.subscribe(None);
         tracing::info!(peer = %self.peer, user = %user.username, "manager login");

@@ -9,7 +9,7 @@ mod session;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -57,6 +57,8 @@ pub struct AmiServerConfig {
     pub auth_timeout: Duration,
     /// Pause before `Authentication failed` (Asterisk sleeps 1 s).
     pub auth_failure_delay: Duration,
+    /// Most connections not logged in at once (Asterisk's `authlimit`, 50); more are closed at once.
+    pub auth_limit: usize,
     /// The AstDB, for the DB actions.
     pub store: Option<Arc<dyn Store>>,
     /// The scheduler, for `AbsoluteTimeout`.
@@ -73,6 +75,7 @@ impl AmiServerConfig {
             event_queue: 8192,
             auth_timeout: Duration::from_secs(30),
             auth_failure_delay: Duration::from_secs(1),
+            auth_limit: 50,
             store: None,
             scheduler: None,
         }
@@ -88,6 +91,28 @@ pub struct Shared {
     /// Security events, rendered, for every session that may read them.
     pub(crate) security: broadcast::Sender<Bytes>,
     sessions: AtomicU64,
+    unauthenticated: AtomicUsize,
+}
+
+/// A place among the connections not logged in yet; freed on login or close.
+pub(crate) struct UnauthSlot(Arc<Shared>);
+
+impl UnauthSlot {
+    fn take(shared: &Arc<Shared>) -> Option<Self> {
+        let limit = shared.config.auth_limit;
+        let before = shared.unauthenticated.fetch_add(1, Ordering::AcqRel);
+        if before >= limit {
+            shared.unauthenticated.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(Self(shared.clone()))
+    }
+}
+
+impl Drop for UnauthSlot {
+    fn drop(&mut self) {
+        self.0.unauthenticated.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Shared {
@@ -114,6 +139,7 @@ pub async fn serve(config: AmiServerConfig, switch: Switch) -> std::io::Result<(
         local,
         security,
         sessions: AtomicU64::new(0),
+        unauthenticated: AtomicUsize::new(0),
     });
     tracing::info!("manager interface listening on {local}");
     Ok((local, tokio::spawn(accept_loop(listener, shared))))
@@ -122,10 +148,13 @@ pub async fn serve(config: AmiServerConfig, switch: Switch) -> std::io::Result<(
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     loop {
         match listener.accept().await {
-            Ok((stream, peer)) => {
-                let session = session::Session::new(shared.clone(), peer);
-                tokio::spawn(session.run(stream));
-            }
+            Ok((stream, peer)) => match UnauthSlot::take(&shared) {
+                Some(slot) => {
+                    let session = session::Session::new(shared.clone(), peer, slot);
+                    tokio::spawn(session.run(stream));
+                }
+                None => tracing::warn!("manager: {peer} refused, too many connections not logged in"),
+            },
             Err(e) => {
                 tracing::warn!("manager accept: {e}");
                 tokio::time::sleep(Duration::from_millis(50)).await;

@@ -13,8 +13,8 @@ use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::{Instant, sleep_until};
 
-use super::Shared;
 use super::filter::Filters;
+use super::{Shared, UnauthSlot};
 use crate::proto::security::{SecurityEvent, SessionFacts, address};
 use crate::proto::{Decoder, FrameError, Message, Privilege, Response, time};
 
@@ -46,6 +46,8 @@ pub struct Session {
     /// Our `SwitchyardSeq` header on events (after `ResumeEvents` or Login `SwitchyardSeq: yes`).
     pub(super) with_seq: bool,
     pub(super) closing: bool,
+    /// Held until login (the auth limit).
+    pub(super) unauth: Option<UnauthSlot>,
     /// Replies of actions that run in their own task (sync Originate).
     pub(super) later_tx: mpsc::UnboundedSender<Bytes>,
     later_rx: mpsc::UnboundedReceiver<Bytes>,
@@ -61,7 +63,7 @@ enum Wake {
 
 impl Session {
     /// A new connection's state.
-    pub fn new(shared: Arc<Shared>, peer: SocketAddr) -> Self {
+    pub(crate) fn new(shared: Arc<Shared>, peer: SocketAddr, unauth: UnauthSlot) -> Self {
         let number = shared.next_session();
         let facts = SessionFacts {
             session_id: format!("0x{:x}", 0x5500_0000_0000u64 + number),
@@ -84,6 +86,7 @@ impl Session {
             security: None,
             with_seq: false,
             closing: false,
+            unauth: Some(unauth),
             later_tx,
             later_rx,
         }

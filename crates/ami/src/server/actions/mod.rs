@@ -65,7 +65,7 @@ pub fn required(action: &Action) -> Privilege {
         Action::Hangup { .. } | Action::AbsoluteTimeout { .. } => P::SYSTEM.or(P::CALL),
         Action::Originate(_) => P::ORIGINATE,
         Action::Redirect { .. } | Action::Setvar { .. } | Action::PlayDtmf { .. } => P::CALL,
-        Action::Getvar { .. } => P::CALL.or(P::REPORTING),
+        Action::Getvar { .. } | Action::ExtensionState { .. } => P::CALL.or(P::REPORTING),
         Action::DbGet { .. } => P::SYSTEM.or(P::REPORTING),
         Action::DbPut { .. } | Action::DbDel { .. } | Action::DbDelTree { .. } | Action::Filter { .. } => P::SYSTEM,
         Action::UserEvent { .. } => P::USER,
@@ -104,6 +104,7 @@ async fn dispatch(s: &mut Session, req: Request) {
             db::handle(s, id, &req.action).await
         }
         Action::BlindTransfer { channel, exten, context } => transfer::blind(s, id, channel, exten, context.as_deref()),
+        Action::ExtensionState { exten, context } => system::extension_state(s, id, exten, context),
         Action::Reload { module } => system::reload(s, id, module.as_deref()).await,
         Action::WaitEvent { timeout_s } => system::wait_event(s, id, *timeout_s),
         _ => channel::handle(s, id, &req.action).await,

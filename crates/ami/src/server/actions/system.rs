@@ -1,4 +1,4 @@
-//! `Reload` (the dialplan, through the command registry) and `WaitEvent`.
+//! `Reload` (the dialplan, through the command registry), `WaitEvent` and `ExtensionState`.
 
 use std::time::Duration;
 
@@ -46,4 +46,16 @@ pub fn wait_event(s: &mut Session, id: Option<&str>, timeout_s: Option<u64>) {
         done.write(&mut out);
         let _ = later.send(out.freeze());
     });
+}
+
+/// `ExtensionState`: Switchyard has no hints yet, so every extension is `-1`/`Unknown`, as Asterisk
+/// answers for an extension without a hint.
+pub fn extension_state(s: &mut Session, id: Option<&str>, exten: &str, context: &str) {
+    Response::ack(id, "Extension Status")
+        .header("Exten", exten)
+        .header("Context", context)
+        .header("Hint", "")
+        .header("Status", "-1")
+        .header("StatusText", "Unknown")
+        .write(&mut s.out);
 }
