@@ -4,6 +4,7 @@ pub mod action;
 pub mod event;
 pub mod frame;
 pub mod message;
+pub mod parse;
 pub mod privilege;
 pub mod render;
 pub mod response;
