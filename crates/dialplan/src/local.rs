@@ -1,6 +1,6 @@
 //! `Local/exten@context[/n]`: a pair of channels. `;1` is the outbound leg the dialer holds; `;2`
 //! is created when `;1` is dialed and runs the dialplan at `exten@context`. Answer, hangup and
-//! DTMF cross between the legs; `;2` inherits `;1`'s variables.
+//! DTMF cross between the legs, and busy/congestion from `;2` reject `;1`; `;2` inherits `;1`'s variables.
 
 use switchyard_core::channel::ChannelHandle;
 use switchyard_core::tech::{DialStringError, Endpoint, LocalEvent, RemoteAction, Tech};
@@ -145,6 +145,10 @@ impl Endpoint for LocalTwo {
 
     fn on_dtmf(&mut self, digit: char, _now: Instant) {
         let _ = self.one.remote(RemoteAction::Dtmf(digit));
+    }
+
+    fn on_indicate(&mut self, cause: HangupCause, _now: Instant) {
+        let _ = self.one.remote(RemoteAction::Reject(cause));
     }
 }
 

@@ -101,3 +101,29 @@ same => n,Return()
     assert_eq!(r(&h, "bye"), "Local/200@far-00000002;2");
     assert_eq!(r(&h, "after"), "ANSWER|Local/200@far-00000002;1");
 }
+
+#[tokio::test]
+async fn a_caller_hanging_up_while_dialing_cancels_the_callee() {
+    let conf = "
+[c]
+exten => 1,1,Dial(sim/callee?noanswer,10)
+exten => h,1,Set(DB(r/h)=${DIALSTATUS})
+";
+    let mut h = harness(conf);
+    h.call("sim/caller?hangup=50ms", "c", "1");
+    h.until_idle().await;
+    assert_eq!(r(&h, "h"), "CANCEL");
+}
+
+#[tokio::test]
+async fn a_busy_local_leg_makes_the_dial_busy() {
+    let conf = "
+[c]
+exten => 1,1,Dial(Local/300@far)
+same => n,Set(DB(r/status)=${DIALSTATUS})
+[far]
+exten => 300,1,Busy()
+";
+    let h = run(conf).await;
+    assert_eq!(r(&h, "status"), "BUSY");
+}

@@ -202,3 +202,15 @@ exten => _X,1,Set(DB(r/inc)=${EXTEN}@${CONTEXT})
     assert_eq!(r(&h, "inc"), "7@c");
     assert_eq!(r(&h, "h"), "from-template");
 }
+
+#[tokio::test]
+async fn an_absolute_timeout_sends_the_channel_to_t_upper() {
+    let conf = "
+[c]
+exten => 1,1,Set(TIMEOUT(absolute)=0.05)
+same => n,Wait(10)
+exten => T,1,Set(DB(r/T)=${EXTEN})
+";
+    let h = run(conf, "null/x", "c", "1").await;
+    assert_eq!(r(&h, "T"), "T");
+}

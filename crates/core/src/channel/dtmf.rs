@@ -1,4 +1,5 @@
-//! Sending DTMF to the far end (Asterisk `SendDTMF`): the endpoint hears it and an event says so.
+//! Signals the local side sends its far end: DTMF (Asterisk `SendDTMF`, with an event) and busy or
+//! congestion indications before answer.
 
 use tokio::time::Instant;
 
@@ -10,5 +11,10 @@ impl Channel {
     pub fn send_dtmf(&mut self, digit: char, duration_ms: u32) {
         self.endpoint.on_dtmf(digit, Instant::now());
         self.publish(EventKind::Dtmf { digit, duration_ms, received: false });
+    }
+
+    /// Tells the far end the call failed with `cause` (busy, congestion) before answer.
+    pub fn indicate(&mut self, cause: crate::cause::HangupCause) {
+        self.endpoint.on_indicate(cause, Instant::now());
     }
 }

@@ -60,6 +60,9 @@ pub trait Endpoint: Send + 'static {
     fn on_local(&mut self, event: LocalEvent, now: Instant);
     /// The local side sent a DTMF digit to the far end (Asterisk `SendDTMF`); ignored by default.
     fn on_dtmf(&mut self, _digit: char, _now: Instant) {}
+    /// The local side indicated busy or congestion before answer (Asterisk `Busy`, `Congestion`);
+    /// ignored by default.
+    fn on_indicate(&mut self, _cause: crate::cause::HangupCause, _now: Instant) {}
     /// How the far end treats media (for `core show channel` and the media layer later).
     fn media_mode(&self) -> &'static str {
         "none"

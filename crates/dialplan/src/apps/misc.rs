@@ -45,6 +45,7 @@ pub(crate) fn ringing<'a>(_e: &'a Arc<Engine>, chan: &'a mut Channel, _args: &'a
 async fn indicate_then_hang_up(chan: &mut Channel, args: &str, line: LineState, cause: HangupCause) -> AppResult {
     if !chan.current().state.is_up() {
         let _ = chan.change_state(|s| s.set_line(line));
+        chan.indicate(cause);
     }
     let secs: f64 = args.trim().parse().unwrap_or(0.0);
     let wait = if secs.is_finite() && secs > 0.0 {
