@@ -1,6 +1,9 @@
 //! Argument text compiled once for substitution: literal runs, `${…}` references and `$[…]`
 //! expressions, nested as written.
 
+/// Deeper `${`/`$[` nesting is kept as literal text (keeps the stack bounded).
+const MAX_DEPTH: usize = 64;
+
 /// One piece of a template.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Piece {
@@ -20,6 +23,13 @@ impl Template {
     /// Compiles `text`. Never fails: an unclosed `${` or `$[` takes the rest of the text, as
     /// Asterisk does (it logs and carries on).
     pub fn compile(text: &str) -> Self {
+        Self::compile_at(text, 0)
+    }
+
+    fn compile_at(text: &str, depth: usize) -> Self {
+        if depth > MAX_DEPTH {
+            return Self(vec![Piece::Lit(text.to_owned())]);
+        }
         let mut pieces = Vec::new();
         let mut lit = String::new();
         let mut rest = text;
@@ -40,7 +50,7 @@ impl Template {
             }
             let body = &after[1..];
             let end = matching(body, open, close);
-            let inner = Self::compile(&body[..end]);
+            let inner = Self::compile_at(&body[..end], depth + 1);
             pieces.push(if open == '{' { Piece::Var(inner) } else { Piece::Expr(inner) });
             rest = body.get(end + 1..).unwrap_or("");
         }
@@ -99,6 +109,12 @@ mod tests {
                 lit("$"),
             ]
         );
+    }
+
+    #[test]
+    fn very_deep_nesting_compiles_without_overflowing() {
+        let deep = "${".repeat(100_000);
+        assert!(!Template::compile(&deep).0.is_empty());
     }
 
     #[test]

@@ -15,14 +15,18 @@ pub enum ExprError {
 pub(super) struct Parser<'a> {
     toks: &'a [Tok],
     pos: usize,
+    depth: usize,
 }
+
+/// Deepest nesting of parentheses and unary operators accepted (keeps the stack bounded).
+const MAX_DEPTH: usize = 200;
 
 const LEVELS: [&[&str]; 5] =
     [&["|", "||"], &["&", "&&"], &["=", "==", "!=", "<", ">", "<=", ">="], &["+", "-"], &["*", "/", "%"]];
 
 impl<'a> Parser<'a> {
     pub fn new(toks: &'a [Tok]) -> Self {
-        Self { toks, pos: 0 }
+        Self { toks, pos: 0, depth: 0 }
     }
 
     pub fn parse(mut self) -> Result<Val, ExprError> {
@@ -56,7 +60,12 @@ impl<'a> Parser<'a> {
         let mut v = self.binary(0)?;
         while self.peek_op() == Some("?") {
             self.pos += 1;
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(ExprError::Syntax(format!("nested deeper than {MAX_DEPTH}")));
+            }
             let yes = self.ternary()?;
+            self.depth -= 1;
             self.expect("::")?;
             let no = self.binary(0)?;
             v = value::condition(v, yes, no);
@@ -78,6 +87,16 @@ impl<'a> Parser<'a> {
     }
 
     fn unary(&mut self) -> Result<Val, ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ExprError::Syntax(format!("nested deeper than {MAX_DEPTH}")));
+        }
+        let v = self.unary_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn unary_inner(&mut self) -> Result<Val, ExprError> {
         match self.peek_op() {
             Some("!") => {
                 self.pos += 1;

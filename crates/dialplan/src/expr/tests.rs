@@ -149,3 +149,12 @@ fn syntax_errors_are_reported() {
         assert!(evaluate(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    assert!(evaluate(&deep).is_err());
+    assert!(evaluate(&"!".repeat(100_000)).is_err());
+    assert!(evaluate(&"1 ? ".repeat(100_000)).is_err());
+    assert_eq!(evaluate(&format!("{}1{}", "(".repeat(50), ")".repeat(50))).unwrap(), "1");
+}
