@@ -127,3 +127,20 @@ exten => 300,1,Busy()
     let h = run(conf).await;
     assert_eq!(r(&h, "status"), "BUSY");
 }
+
+#[tokio::test]
+async fn dtmf_sent_on_the_first_local_leg_is_read_on_the_second() {
+    let conf = "
+[c]
+exten => 1,1,Dial(Local/400@far,5,gU(press))
+[press]
+exten => s,1,SendDTMF(42#,10)
+same => n,Return()
+[far]
+exten => 400,1,Answer()
+same => n,Read(PIN,,,,,2)
+same => n,Set(DB(r/pin)=${PIN}|${READSTATUS})
+";
+    let h = run(conf).await;
+    assert_eq!(r(&h, "pin"), "42|OK");
+}
