@@ -61,3 +61,41 @@ async fn extension_state_without_hints_is_unknown() {
         (Some("Extension Status"), Some("default"), Some("-1"))
     );
 }
+
+/// Stands in for the dialplan's `SendDTMF`: records what it was asked to play.
+struct FakeSendDtmf;
+
+impl switchyard_core::app::Application for FakeSendDtmf {
+    fn names(&self) -> &'static [&'static str] {
+        &["SendDTMF"]
+    }
+    fn execute<'a>(
+        &'a self,
+        chan: &'a mut switchyard_core::Channel,
+        args: &'a str,
+    ) -> switchyard_core::app::BoxFuture<'a, switchyard_core::app::AppResult> {
+        Box::pin(async move {
+            chan.set_var("PLAYED", args);
+            Ok(String::new())
+        })
+    }
+}
+
+#[tokio::test]
+async fn play_dtmf_runs_send_dtmf_on_the_channel_when_the_application_exists() {
+    let sw = switch();
+    let addr = server(&sw).await;
+    let mut c = Client::admin(addr).await;
+    let uuid = parked(&mut c, "dtmf").await;
+    let r = c.action("PlayDTMF", &[("Channel", &uuid), ("Digit", "5")]).await;
+    assert_eq!(r.get("Response"), Some("Error"));
+    sw.apps().register(std::sync::Arc::new(FakeSendDtmf));
+    let r = c.action("PlayDTMF", &[("Channel", &uuid), ("Digit", "5"), ("Duration", "300")]).await;
+    assert_eq!(r.get("Message"), Some("DTMF successfully queued"));
+    let set = c.wait_event("VarSet").await;
+    assert_eq!((set.get("Variable"), set.get("Value")), (Some("PLAYED"), Some("5,,300")));
+    assert_eq!(
+        c.action("PlayDTMF", &[("Channel", "nope"), ("Digit", "1")]).await.get("Message"),
+        Some("Channel not found")
+    );
+}

@@ -262,6 +262,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("Logoff", "Logoff Manager.", "<none>"),
     ("Originate", "Originate a call.", "originate,all"),
     ("Ping", "Keepalive command.", "<none>"),
+    ("PlayDTMF", "Play DTMF signal on a specific channel.", "call,all"),
     ("Redirect", "Redirect (transfer) a call.", "call,all"),
     ("Reload", "Send a reload event.", "system,config,all"),
     ("ResumeEvents", "Replay events from a sequence number (Switchyard).", "<none>"),

@@ -94,7 +94,7 @@ fn parse_action(name: &str, m: &Message) -> Result<Action, ActionError> {
                 .map_err(|_| err("No timeout specified"))?,
         },
         "playdtmf" => Action::PlayDtmf {
-            channel: need("Channel", "Channel not specified")?,
+            channel: need("Channel", "Channel not found")?,
             digit: need("Digit", "No digit specified")?.chars().next().unwrap_or('0'),
             duration_ms: opt("Duration").and_then(|d| d.parse().ok()).unwrap_or(250),
         },

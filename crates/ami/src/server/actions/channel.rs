@@ -1,5 +1,5 @@
 //! Actions on channels and variables: Hangup (name, uuid or `/regex/`), Redirect (with ExtraChannel),
-//! Getvar, Setvar, AbsoluteTimeout (through the scheduler), UserEvent, PlayDTMF.
+//! Getvar, Setvar, AbsoluteTimeout (through the scheduler), UserEvent, PlayDTMF (through `SendDTMF`).
 
 use regex::Regex;
 use switchyard_core::{ChannelCommand, ChannelHandle, EventKind, HangupCause};
@@ -23,7 +23,7 @@ pub async fn handle(s: &mut Session, id: Option<&str>, action: &Action) {
             Response::ack(id, "Event Sent").write(&mut s.out);
             s.shared.switch.bus().publish(kind, None);
         }
-        Action::PlayDtmf { .. } => Response::error(id, "PlayDTMF is not supported by this build").write(&mut s.out),
+        Action::PlayDtmf { channel, digit, duration_ms } => play_dtmf(s, id, channel, *digit, *duration_ms),
         _ => {}
     }
 }
@@ -135,4 +135,20 @@ async fn absolute_timeout(s: &mut Session, id: Option<&str>, channel: &str, seco
         }
     }
     Response::ack(id, "Timeout Set").write(&mut s.out);
+}
+
+/// `PlayDTMF`: as in Asterisk it comes with the `SendDTMF` application (app_senddtmf), which plays the
+/// digit when the channel next runs an application (at once when parked).
+fn play_dtmf(s: &mut Session, id: Option<&str>, channel: &str, digit: char, duration_ms: u32) {
+    let Some(h) = find(s, channel) else {
+        return Response::error(id, "Channel not found").write(&mut s.out);
+    };
+    if s.shared.switch.apps().get("SendDTMF").is_none() {
+        return Response::error(id, "PlayDTMF needs the SendDTMF application (load a dialplan)").write(&mut s.out);
+    }
+    let cmd = ChannelCommand::Execute { app: "SendDTMF".into(), args: format!("{digit},,{duration_ms}") };
+    match h.send(cmd) {
+        Ok(()) => Response::ack(id, "DTMF successfully queued").write(&mut s.out),
+        Err(_) => Response::error(id, "Channel not found").write(&mut s.out),
+    }
 }
