@@ -14,6 +14,21 @@ BINARY = ROOT / "target" / "debug" / "switchyard"
 USERNAME = "e2e"
 SECRET = "e2e-s3cret"
 
+# The oracle transcript's dialplan: two hangup handlers pushed, then a hangup.
+EXTENSIONS = """
+[test]
+exten => 100,1,Answer()
+same => n,Set(CHANNEL(hangup_handler_push)=hdlr,s,1(one,two))
+same => n,Set(CHANNEL(hangup_handler_push)=hdlr,s,1(three,four))
+same => n,Wait(0.05)
+same => n,Hangup()
+exten => h,1,NoOp(h-exten)
+
+[hdlr]
+exten => s,1,NoOp(handler ${ARG1} ${ARG2})
+same => n,Return()
+"""
+
 
 def free_port():
     with socket.socket() as s:
@@ -38,8 +53,11 @@ def switchyard():
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         config = Path(tmp) / "switchyard.toml"
+        extensions = Path(tmp) / "extensions.conf"
+        extensions.write_text(EXTENSIONS)
         config.write_text(
             '[general]\ndata_dir = "data"\n\n'
+            f'[dialplan]\nasterisk = ["{extensions}"]\n\n'
             "[bus]\nsubscriber_queue = 1024\n\n"
             "[esl]\nenabled = false\n\n"
             f'[ami]\nenabled = true\nlisten = "127.0.0.1:{port}"\n\n'

@@ -1,5 +1,5 @@
 """panoramisk (asyncio AMI client) against the real binary: login, Ping, Command output, async
-Originate with OriginateResponse, event callbacks, Hangup."""
+Originate with OriginateResponse, event callbacks (Newchannel, Newstate, Hangup, HangupHandlerRun), Hangup."""
 
 import asyncio
 
@@ -67,6 +67,29 @@ def test_hangup_action_ends_a_parked_channel(switchyard):
         r = await m.send_action({"Action": "Hangup", "Channel": uniqueid, "Cause": "16"})
         assert r.message == "Channel Hungup"
         await hung.wait()
+        m.close()
+
+    run(go())
+
+
+def test_hangup_handlers_from_the_dialplan_reach_event_callbacks(switchyard):
+    async def go():
+        m = manager(switchyard)
+        runs = []
+        done = asyncio.Event()
+
+        def on_run(_, msg):
+            runs.append(msg.handler)
+            if len(runs) == 2:
+                done.set()
+
+        m.register_event("HangupHandlerRun", on_run)
+        await m.connect()
+        await m.send_action(
+            {"Action": "Originate", "Channel": "sim/hh", "Context": "test", "Exten": "100", "Priority": "1", "Async": "true"}
+        )
+        await done.wait()
+        assert runs == ["hdlr,s,1(three,four)", "hdlr,s,1(one,two)"]
         m.close()
 
     run(go())
