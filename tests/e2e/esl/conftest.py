@@ -30,14 +30,24 @@ class Switchyard:
 
 @pytest.fixture
 def switchyard():
+    yield from start()
+
+
+def start(extensions_conf=None):
+    """Runs the binary until the test ends; `extensions_conf` becomes its Asterisk dialplan."""
     if not BINARY.exists():
         pytest.fail(f"{BINARY} is missing: run `cargo build -p switchyard` first")
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         config = Path(tmp) / "switchyard.toml"
+        dialplan = ""
+        if extensions_conf is not None:
+            (Path(tmp) / "extensions.conf").write_text(extensions_conf)
+            dialplan = '[dialplan]\nasterisk = ["extensions.conf"]\n\n'
         config.write_text(
             '[general]\ndata_dir = "data"\n\n'
-            "[ami]\nenabled = false\n\n"
+            + dialplan
+            + "[ami]\nenabled = false\n\n"
             f'[esl]\nenabled = true\nlisten = "127.0.0.1:{port}"\npassword = "{PASSWORD}"\n'
         )
         proc = subprocess.Popen(

@@ -106,3 +106,39 @@ def test_outbound_session_answers_executes_and_lingers(switchyard):
     finally:
         esl.stop()
         server.stop()
+
+
+def test_outbound_session_from_a_dialplan_socket_app_over_loopback():
+    """extensions.conf `Socket(host:port,async,full)` reached through a loopback/ b-leg."""
+    from conftest import start
+
+    results = gevent.event.AsyncResult()
+
+    def handle(sock, address):
+        session = greenswitch.esl.OutboundSession(address, sock)
+        try:
+            session.connect()
+            session.myevents()
+            done = session.call_command("answer", block=True, response_timeout=10)
+            results.set((session.session_data, done.headers.get("Application")))
+            session.call_command("hangup", "NORMAL_CLEARING")
+        except Exception as exc:
+            results.set_exception(exc)
+
+    server = gevent.server.StreamServer(("127.0.0.1", 0), handle)
+    server.start()
+    conf = f"[default]\nexten => 100,1,Socket(127.0.0.1:{server.server_port},async,full)\n same => n,Hangup()\n"
+    runner = start(conf)
+    sy = next(runner)
+    esl = connect(sy)
+    try:
+        esl.send("bgapi originate loopback/100/default &park")
+        data, app = results.get(timeout=15)
+        assert data["Channel-Name"] == "loopback/100-b"
+        assert data["variable_loopback_leg"] == "B"
+        assert data["Control"] == "full" and data["Socket-Mode"] == "async"
+        assert app == "answer"
+    finally:
+        esl.stop()
+        server.stop()
+        runner.close()
