@@ -147,6 +147,9 @@ fn missing(engine: &Arc<Engine>, chan: &mut Channel, ctx: &str, exten: &str, pri
             jump(chan, ctx, "i", 1);
             return None;
         }
+        if crate::exception::raise(engine, chan, ctx, "INVALID") {
+            return None;
+        }
         tracing::warn!(
             "Channel '{}' sent to invalid extension but no invalid handler: context,exten,priority={ctx},{exten},{priority}",
             chan.current().name

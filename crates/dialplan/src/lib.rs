@@ -10,6 +10,7 @@ pub mod astconf;
 pub mod commands;
 pub mod engine;
 pub mod error;
+mod exception;
 pub mod expr;
 pub mod funcs;
 pub mod handlers;

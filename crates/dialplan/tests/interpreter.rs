@@ -214,3 +214,19 @@ exten => T,1,Set(DB(r/T)=${EXTEN})
     let h = run(conf, "null/x", "c", "1").await;
     assert_eq!(r(&h, "T"), "T");
 }
+
+#[tokio::test]
+async fn exceptions_go_to_e_with_their_reason_and_origin() {
+    let conf = "
+[c]
+exten => 1,1,RaiseException(CUSTOM)
+exten => 2,1,Goto(c,77,1)
+exten => 3,1,WaitExten(0.01)
+exten => e,1,Set(DB(r/${EXCEPTION(reason)})=${EXCEPTION(exten)},${EXCEPTION(priority)})
+";
+    let cases = [("1", "CUSTOM", "1,1"), ("2", "INVALID", "77,1"), ("3", "RESPONSETIMEOUT", "3,1")];
+    for (exten, key, want) in cases {
+        let h = run(conf, "null/x", "c", exten).await;
+        assert_eq!(r(&h, key), want, "exten {exten}");
+    }
+}

@@ -98,6 +98,7 @@ pub(crate) fn wait_exten<'a>(e: &'a Arc<Engine>, chan: &'a mut Channel, args: &'
         } else if plan.exists(&ctx, "i", &cid) {
             chan.set_var("INVALID_EXTEN", &digits);
             jump(chan, &ctx, "i", 1);
+        } else if crate::exception::raise(e, chan, &ctx, "INVALID") {
         } else {
             tracing::warn!("Invalid extension '{digits}', but no rule 'i' in context '{ctx}'");
             return Err(chan.hangup(HangupCause::NORMAL_CLEARING));
@@ -111,6 +112,9 @@ fn timeout(e: &Engine, chan: &mut Channel, ctx: &str) -> AppResult {
         jump(chan, ctx, "t", 1);
         return Ok(String::new());
     }
-    tracing::warn!("Timeout but no rule 't' in context '{ctx}'");
+    if crate::exception::raise(e, chan, ctx, "RESPONSETIMEOUT") {
+        return Ok(String::new());
+    }
+    tracing::warn!("Timeout but no rule 't' or 'e' in context '{ctx}'");
     Err(chan.hangup(HangupCause::NORMAL_CLEARING))
 }

@@ -90,3 +90,19 @@ pub(crate) fn goto_if_time<'a>(e: &'a Arc<Engine>, chan: &'a mut Channel, args: 
         }
     })
 }
+
+/// `RaiseException(reason)`: to `e` in the current context, or hang up when there is none.
+pub(crate) fn raise_exception<'a>(
+    e: &'a Arc<Engine>,
+    chan: &'a mut Channel,
+    args: &'a str,
+) -> BoxFuture<'a, AppResult> {
+    Box::pin(async move {
+        let ctx = chan.current().location.context.clone();
+        if crate::exception::raise(e, chan, &ctx, args.trim()) {
+            Ok(String::new())
+        } else {
+            Err(chan.hangup(HangupCause::NORMAL_CLEARING))
+        }
+    })
+}

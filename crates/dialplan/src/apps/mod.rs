@@ -47,6 +47,7 @@ const APPS: &[(&[&str], AppFn)] = &[
     (&["GosubIf"], gosub::gosub_if),
     (&["Return"], gosub::return_app),
     (&["StackPop"], gosub::stack_pop),
+    (&["RaiseException"], goto::raise_exception),
     (&["While"], loops::while_app),
     (&["EndWhile"], loops::end_while),
     (&["ExitWhile"], loops::exit_while),

@@ -56,6 +56,7 @@ pub(crate) async fn read(
         "LOCAL" => Ok(crate::vars::get(chan, args.trim()).unwrap_or_default()),
         "STRFTIME" => Ok(time::strftime_func(chan, args)),
         "IFTIME" => Ok(iftime(chan, args)),
+        "EXCEPTION" => Ok(crate::exception::read(chan, args)),
         "SHELL" => net::shell(args).await,
         "CURL" => net::curl(chan, args).await,
         "CURLOPT" => Ok(net::curlopt_read(chan, args)),
@@ -94,7 +95,7 @@ pub(crate) async fn write(
         "CURLOPT" => net::curlopt_write(chan, args, value),
         "DB_EXISTS" | "DB_DELETE" | "DB_KEYS" | "LEN" | "CUT" | "IF" | "ISNULL" | "EXISTS" | "RAND" | "MATH"
         | "REGEX" | "REPLACE" | "FILTER" | "TOUPPER" | "TOLOWER" | "URIENCODE" | "URIDECODE" | "STRFTIME" | "SHELL"
-        | "CURL" | "HANGUPCAUSE" | "IFTIME" => Err(FuncError::Direction(n, "written")),
+        | "CURL" | "HANGUPCAUSE" | "IFTIME" | "EXCEPTION" => Err(FuncError::Direction(n, "written")),
         _ => Err(FuncError::Unknown(n)),
     }
 }
@@ -120,6 +121,8 @@ pub const NAMES: &[&str] = &[
     "GLOBAL",
     "LOCAL",
     "STRFTIME",
+    "IFTIME",
+    "EXCEPTION",
     "SHELL",
     "CURL",
     "CURLOPT",
