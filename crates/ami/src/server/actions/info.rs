@@ -5,7 +5,7 @@ use bytes::BufMut;
 use switchyard_core::ChannelSnapshot;
 
 use crate::proto::response::{command_output, put_header};
-use crate::proto::{AmiEvent, Privilege, Response};
+use crate::proto::{AmiEvent, Response};
 use crate::server::session::Session;
 
 /// `Command`: runs a CLI line through the core's command registry.
@@ -101,8 +101,9 @@ fn status_event(
     vars: &[String],
     id: Option<&str>,
 ) -> AmiEvent {
-    let mut e = AmiEvent::new("Status", Privilege::CALL);
-    e.channel("", snap);
+    // manager.c prints this class literally as `Privilege: Call`.
+    let mut e = AmiEvent::list_item("Status");
+    e.push("Privilege", "Call").channel("", snap);
     e.push("Type", snap.tech.as_str())
         .push("DNID", "")
         .push("EffectiveConnectedLineNum", or_unknown(&snap.connected.number))
