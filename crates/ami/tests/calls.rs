@@ -152,7 +152,7 @@ async fn user_event_reaches_sessions_with_the_user_class_only_through_filters() 
     let addr = server(&sw).await;
     let mut c = Client::admin(addr).await;
     let r = c.action("Filter", &[("Operation", "Add"), ("Filter", "UserEvent: Keep")]).await;
-    assert_eq!(r.get("Message"), Some("Filter Added Successfully"));
+    assert_eq!(r.get("Message"), Some("Success"));
     c.action("UserEvent", &[("UserEvent", "Drop")]).await;
     c.action("UserEvent", &[("UserEvent", "Keep"), ("Extra", "x")]).await;
     let ev = c.wait_event("UserEvent").await;

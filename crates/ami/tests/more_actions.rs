@@ -99,3 +99,15 @@ async fn play_dtmf_runs_send_dtmf_on_the_channel_when_the_application_exists() {
         Some("Channel not found")
     );
 }
+
+#[tokio::test]
+async fn list_commands_shows_only_what_the_user_may_run() {
+    let sw = switch();
+    let addr = server(&sw).await;
+    let mut c = Client::connect(addr).await;
+    c.action("Login", &[("Username", "reader"), ("Secret", common::SECRET)]).await;
+    let r = c.action("ListCommands", &[]).await;
+    assert_eq!(r.get("Ping"), Some("Keepalive command. (Priv: <none>)"));
+    assert_eq!(r.get("DBPut"), Some("Put DB entry. (Priv: system,all)"));
+    assert_eq!(r.get("Originate"), None);
+}

@@ -1,7 +1,7 @@
 //! Actions about the session itself: Ping, Events, Filter, Logoff, ListCommands, and our ResumeEvents.
 
 use crate::proto::action::ACTIONS;
-use crate::proto::{Action, Response, parse_classes};
+use crate::proto::{Action, Privilege, Response, parse_classes};
 use crate::server::session::Session;
 
 /// Ping, Events, Filter, Logoff, ListCommands.
@@ -37,16 +37,22 @@ fn add_filter(s: &mut Session, id: Option<&str>, operation: &str, filter: &str) 
         return Response::error(id, "Unknown operation").write(&mut s.out);
     }
     match s.filters.add(filter) {
-        Ok(()) => Response::ack(id, "Filter Added Successfully").write(&mut s.out),
-        Err(_) => Response::error(id, "Filter Not Added").write(&mut s.out),
+        Ok(()) => Response::ack(id, "Success").write(&mut s.out),
+        Err(_) => {
+            Response::error(id, "Filter did not compile.  Check the syntax of the filter given.").write(&mut s.out)
+        }
     }
 }
 
-/// One `Name: Synopsis. (Priv: classes)` header per action, as Asterisk.
+/// One `Name: Synopsis (Priv: classes)` header per action the user may run, as Asterisk.
 fn list_commands(s: &mut Session, id: Option<&str>) {
+    let write = s.user.as_ref().map_or(Privilege::NONE, |u| u.write);
     let mut r = Response::success(id);
     for (name, synopsis, privs) in ACTIONS {
-        r = r.header(name, format!("{synopsis}  (Priv: {privs})"));
+        let need = parse_classes(privs.trim_end_matches(",all")).unwrap_or(Privilege::NONE);
+        if need.is_empty() || write.intersects(need) {
+            r = r.header(name, format!("{synopsis} (Priv: {privs})"));
+        }
     }
     r.write(&mut s.out);
 }

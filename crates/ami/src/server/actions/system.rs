@@ -35,7 +35,8 @@ pub fn wait_event(s: &mut Session, id: Option<&str>, timeout_s: Option<u64>) {
     let later = s.later_tx.clone();
     let id = id.map(str::to_owned);
     tokio::spawn(async move {
-        let limit = Duration::from_secs(timeout_s.unwrap_or(u64::MAX / 4));
+        // No Timeout: wait for an event however long it takes (capped at a day).
+        let limit = Duration::from_secs(timeout_s.unwrap_or(86_400).min(86_400));
         let _ = tokio::time::timeout(limit, sub.recv()).await;
         let mut out = BytesMut::new();
         Response::ack(id.as_deref(), "Waiting for Event completed.").write(&mut out);
