@@ -168,3 +168,15 @@ fn successful_auth_and_request_bad_format_match_the_oracle_field_order() {
                 RequestType: Action: NoSuchAction\r\nSessionTV: 2026-11-23T18:15:45.589+0000\r\nAccountID: admin\r\n\r\n";
     assert_eq!(std::str::from_utf8(&got).unwrap(), want);
 }
+
+#[test]
+fn a_far_end_hangup_is_hangup_request_with_the_cause() {
+    let snap = local2(LineState::Up, "100", 1);
+    for source in ["remote", "bridge peer left"] {
+        let kind = EventKind::HangupRequest { cause: HangupCause::NORMAL_CLEARING, source: source.into() };
+        let want = "Event: HangupRequest\r\nPrivilege: call,all\r\n".to_owned()
+            + &block(&format!("Exten: 100\r\nPriority: 1\r\nUniqueid: {TWO}\r\nLinkedid: {ONE}\r\n"))
+            + "Cause: 16\r\n\r\n";
+        assert_eq!(wire(&event(kind, snap.clone())), want);
+    }
+}

@@ -102,10 +102,11 @@ fn newexten(s: &ChannelSnapshot, app: &str, data: &str) -> AmiEvent {
     with(chan("Newexten", Privilege::DIALPLAN, s), &[("Extension", &exten), ("Application", app), ("AppData", data)])
 }
 
-/// A hangup the far end asked for is `HangupRequest` (Asterisk's `ast_queue_hangup`); one asked for
-/// locally (dialplan, AMI, CLI) is `SoftHangupRequest`.
+/// A hangup the far end (or a bridge peer leaving) asked for is `HangupRequest` (Asterisk's
+/// `ast_queue_hangup`); one asked for locally (dialplan, AMI, CLI) is `SoftHangupRequest`.
 fn hangup_request(s: &ChannelSnapshot, code: u16, source: &str) -> AmiEvent {
-    let name = if source == "remote" { "HangupRequest" } else { "SoftHangupRequest" };
+    let queued = matches!(source, "remote" | "bridge peer left");
+    let name = if queued { "HangupRequest" } else { "SoftHangupRequest" };
     with(chan(name, Privilege::CALL, s), &[("Cause", &code.to_string())])
 }
 
