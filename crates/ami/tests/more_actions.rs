@@ -111,3 +111,15 @@ async fn list_commands_shows_only_what_the_user_may_run() {
     assert_eq!(r.get("DBPut"), Some("Put DB entry. (Priv: system,all)"));
     assert_eq!(r.get("Originate"), None);
 }
+
+#[tokio::test]
+async fn atxfer_answers_as_asterisk_without_a_feature_code() {
+    let sw = switch();
+    let addr = server(&sw).await;
+    let mut c = Client::admin(addr).await;
+    let uuid = parked(&mut c, "atx").await;
+    let r = c.action("Atxfer", &[("Channel", &uuid), ("Exten", "200")]).await;
+    assert_eq!(r.get("Message"), Some("No attended transfer feature code found"));
+    let r = c.action("Atxfer", &[("Channel", "nope"), ("Exten", "200")]).await;
+    assert_eq!(r.get("Message"), Some("Channel specified does not exist"));
+}

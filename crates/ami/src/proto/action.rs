@@ -220,6 +220,11 @@ pub enum Action {
         /// `Context` (default `default`).
         context: String,
     },
+    /// `Atxfer` (attended transfer through the DTMF feature code).
+    Atxfer {
+        /// `Channel`.
+        channel: String,
+    },
     /// `Reload` (`Module` optional; the dialplan is what can be reloaded).
     Reload {
         /// `Module`.
@@ -244,6 +249,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("AbsoluteTimeout", "Set absolute timeout.", "system,call,all"),
     ("Challenge", "Generate Challenge for MD5 Auth.", "<none>"),
     ("Command", "Execute Asterisk CLI Command.", "command,all"),
+    ("Atxfer", "Attended transfer.", "call,all"),
     ("BlindTransfer", "Blind transfer channel(s) to the given destination", "call,all"),
     ("CoreSettings", "Show PBX core settings (version etc).", "system,reporting,all"),
     ("CoreShowChannels", "List currently active channels.", "system,reporting,all"),

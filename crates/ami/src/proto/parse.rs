@@ -107,6 +107,11 @@ fn parse_action(name: &str, m: &Message) -> Result<Action, ActionError> {
             exten: need("Exten", "Extension not specified")?,
             context: opt("Context").unwrap_or_else(|| "default".into()),
         },
+        "atxfer" => {
+            let channel = need("Channel", "No channel specified")?;
+            need("Exten", "No extension specified")?;
+            Action::Atxfer { channel }
+        }
         "reload" => Action::Reload { module: opt("Module") },
         "waitevent" => Action::WaitEvent { timeout_s: opt("Timeout").and_then(|t| t.trim().parse().ok()) },
         "resumeevents" => Action::ResumeEvents {

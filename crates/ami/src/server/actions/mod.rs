@@ -69,7 +69,7 @@ pub fn required(action: &Action) -> Privilege {
         Action::DbGet { .. } => P::SYSTEM.or(P::REPORTING),
         Action::DbPut { .. } | Action::DbDel { .. } | Action::DbDelTree { .. } | Action::Filter { .. } => P::SYSTEM,
         Action::UserEvent { .. } => P::USER,
-        Action::BlindTransfer { .. } => P::CALL,
+        Action::BlindTransfer { .. } | Action::Atxfer { .. } => P::CALL,
         Action::Reload { .. } => P::SYSTEM.or(P::CONFIG),
         _ => P::NONE,
     }
@@ -104,6 +104,7 @@ async fn dispatch(s: &mut Session, req: Request) {
             db::handle(s, id, &req.action).await
         }
         Action::BlindTransfer { channel, exten, context } => transfer::blind(s, id, channel, exten, context.as_deref()),
+        Action::Atxfer { channel } => transfer::attended(s, id, channel),
         Action::ExtensionState { exten, context } => system::extension_state(s, id, exten, context),
         Action::Reload { module } => system::reload(s, id, module.as_deref()).await,
         Action::WaitEvent { timeout_s } => system::wait_event(s, id, *timeout_s),

@@ -1,5 +1,6 @@
 //! `BlindTransfer`: the transferer's bridge peer is redirected to the destination and the transferer
-//! hangs up (Asterisk's `ast_bridge_transfer_blind`).
+//! hangs up (Asterisk's `ast_bridge_transfer_blind`). `Atxfer` answers as Asterisk without an `atxfer`
+//! feature code.
 
 use switchyard_core::{ChannelCommand, HangupCause};
 
@@ -32,4 +33,13 @@ pub fn blind(s: &mut Session, id: Option<&str>, channel: &str, exten: &str, cont
     }
     let _ = transferer.hangup(HangupCause::NORMAL_CLEARING, "ami");
     Response::ack(id, "Transfer succeeded").write(&mut s.out);
+}
+
+/// `Atxfer` works through the `atxfer` DTMF feature code, which Switchyard does not configure (as
+/// Asterisk's default features.conf): Asterisk's answer in that case.
+pub fn attended(s: &mut Session, id: Option<&str>, channel: &str) {
+    if s.shared.switch.channels().find(channel).is_none() {
+        return Response::error(id, "Channel specified does not exist").write(&mut s.out);
+    }
+    Response::error(id, "No attended transfer feature code found").write(&mut s.out);
 }
