@@ -77,7 +77,7 @@ impl LocalOne {
                 priority: 1,
             },
         };
-        let endpoint = Box::new(LocalTwo { one: own.clone() });
+        let endpoint = Box::new(LocalTwo { one: own.clone(), cause: None });
         match self.switch.spawn_inbound(call, endpoint) {
             Ok(h) => self.two = Some(h),
             Err(e) => {
@@ -120,9 +120,18 @@ impl Endpoint for LocalOne {
     }
 }
 
-/// The far end of `;2`: the `;1` channel.
+/// The far end of `;2`: the `;1` channel. `;2`'s hangup reaches `;1` when `;2` is gone, after its
+/// `h` extension and hangup handlers, as in Asterisk.
 struct LocalTwo {
     one: ChannelHandle,
+    cause: Option<HangupCause>,
+}
+
+impl Drop for LocalTwo {
+    fn drop(&mut self) {
+        let cause = self.cause.unwrap_or(HangupCause::NORMAL_CLEARING);
+        let _ = self.one.remote(RemoteAction::Hangup(cause));
+    }
 }
 
 impl Endpoint for LocalTwo {
@@ -135,12 +144,13 @@ impl Endpoint for LocalTwo {
     }
 
     fn on_local(&mut self, event: LocalEvent, _now: Instant) {
-        let action = match event {
-            LocalEvent::Dialing => return,
-            LocalEvent::Up => RemoteAction::Answer,
-            LocalEvent::Hangup(cause) => RemoteAction::Hangup(cause),
-        };
-        let _ = self.one.remote(action);
+        match event {
+            LocalEvent::Dialing => {}
+            LocalEvent::Up => {
+                let _ = self.one.remote(RemoteAction::Answer);
+            }
+            LocalEvent::Hangup(cause) => self.cause = Some(cause),
+        }
     }
 
     fn on_dtmf(&mut self, digit: char, _now: Instant) {

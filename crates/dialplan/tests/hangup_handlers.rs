@@ -116,9 +116,7 @@ exten => s,1,Return()
     let id = h.call("null/x", "test", "101");
     let mut pushes = 0;
     while pushes < 2 {
-        if let switchyard_core::BusItem::Event(e) = h.events.recv().await
-            && matches!(e.kind, switchyard_core::EventKind::HangupHandlerPush { .. })
-        {
+        if matches!(h.next_event().await.kind, switchyard_core::EventKind::HangupHandlerPush { .. }) {
             pushes += 1;
         }
     }
@@ -136,4 +134,41 @@ exten => s,1,Return()
     let events = h.until_idle().await;
     let runs = trace(&events, id).into_iter().filter(|l| l.starts_with("run")).count();
     assert_eq!(runs, 2);
+}
+
+#[tokio::test]
+async fn the_oracle_run_on_a_local_channel_orders_h_handlers_and_hangup_as_asterisk_22() {
+    let mut h = harness(ORACLE);
+    let target = switchyard_core::OriginateTarget::App { name: "Wait".into(), args: "1".into() };
+    let one = h.switch.originate(switchyard_core::OriginateRequest::new("Local/100@test", target)).unwrap();
+    let one_id = one.channel.id();
+    let events = h.until_idle().await;
+    let two = events
+        .iter()
+        .filter_map(|e| e.channel.as_ref())
+        .find(|c| c.name.ends_with(";2"))
+        .map(|c| (c.id, c.name.clone()))
+        .unwrap();
+    assert!(two.1.starts_with("Local/100@test-") && two.1.len() == "Local/100@test-00000001;2".len(), "{}", two.1);
+    let t = trace(&events, two.0);
+    let h_at = t.iter().position(|l| l == "h@test:1 NoOp(h-exten)").unwrap();
+    let runs: Vec<usize> = t.iter().enumerate().filter(|(_, l)| l.starts_with("run ")).map(|(i, _)| i).collect();
+    assert_eq!(runs.len(), 2);
+    assert!(h_at < runs[0] && t[runs[0]] == "run hdlr,s,1(three,four)" && t[runs[1]] == "run hdlr,s,1(one,two)");
+    assert_eq!(t.last().map(String::as_str), Some("hangup 16"));
+    let one_hangup = events
+        .iter()
+        .position(|e| {
+            e.channel.as_ref().is_some_and(|c| c.id == one_id)
+                && matches!(e.kind, switchyard_core::EventKind::Hangup { .. })
+        })
+        .unwrap();
+    let two_hangup = events
+        .iter()
+        .position(|e| {
+            e.channel.as_ref().is_some_and(|c| c.id == two.0)
+                && matches!(e.kind, switchyard_core::EventKind::Hangup { .. })
+        })
+        .unwrap();
+    assert!(two_hangup < one_hangup, ";2 hangs up first, then ;1 (as in the oracle transcript)");
 }

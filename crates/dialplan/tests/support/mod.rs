@@ -16,6 +16,8 @@ pub struct Harness {
     pub store: Arc<dyn Store>,
     pub engine: Arc<switchyard_dialplan::Engine>,
     pub events: Subscription,
+    created: usize,
+    destroyed: usize,
 }
 
 pub fn harness(conf: &str) -> Harness {
@@ -28,7 +30,7 @@ pub fn harness(conf: &str) -> Harness {
     let plan = switchyard_dialplan::astconf::parse_str("extensions.conf", conf).unwrap();
     let engine = switchyard_dialplan::install_plan(&switch, store.clone(), plan, &[]);
     let events = switch.bus().subscribe("test");
-    Harness { switch, store, engine, events }
+    Harness { switch, store, engine, events, created: 0, destroyed: 0 }
 }
 
 impl Harness {
@@ -40,21 +42,34 @@ impl Harness {
         self.switch.originate(req).unwrap().channel.id()
     }
 
-    /// Events until every channel is gone (at most 20 s).
+    /// Events until every channel created so far is destroyed (at most 20 s). Counted from the
+    /// events themselves, so no event published after the last destroy is missed.
     pub async fn until_idle(&mut self) -> Vec<Event> {
         let mut out = Vec::new();
         let work = async {
             loop {
-                let BusItem::Event(e) = self.events.recv().await else { continue };
-                let done = matches!(e.kind, EventKind::ChannelDestroy) && self.switch.channels().is_empty();
-                out.push((*e).clone());
-                if done {
+                let e = self.next_event().await;
+                out.push(e);
+                if self.created > 0 && self.created == self.destroyed {
                     break;
                 }
             }
         };
         tokio::time::timeout(Duration::from_secs(20), work).await.expect("calls end within 20 s");
         out
+    }
+
+    /// The next event, counting channels created and destroyed.
+    pub async fn next_event(&mut self) -> Event {
+        loop {
+            let BusItem::Event(e) = self.events.recv().await else { continue };
+            match e.kind {
+                EventKind::ChannelCreate => self.created += 1,
+                EventKind::ChannelDestroy => self.destroyed += 1,
+                _ => {}
+            }
+            return (*e).clone();
+        }
     }
 
     pub fn db(&self, family: &str, key: &str) -> Option<String> {
