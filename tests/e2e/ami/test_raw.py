@@ -60,16 +60,24 @@ def test_dbput_then_dbget_answers_with_dbgetresponse(switchyard):
     assert c.wait_event("DBGetComplete")["ListItems"] == "1"
 
 
-def test_a_consumer_that_stops_reading_is_told_what_it_lost_and_calls_go_on(switchyard):
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+def test_a_consumer_that_stops_reading_while_100k_events_flow_is_told_what_it_lost(switchyard):
     slow = logged_in(switchyard, rcvbuf=4096)
     fast = logged_in(switchyard)
     assert fast.action("Events", EventMask="off")["Events"] == "Off"
-    # 20,000 events of ~300 bytes: far more than the session queue (1024) plus socket buffers.
-    flood = f"Action: UserEvent\r\nUserEvent: flood\r\nPad: {'x' * 250}\r\n\r\n".encode()
-    for _ in range(40):
-        fast.send(flood * 500)
-        for _ in range(500):
+    before = rss_kib(switchyard.proc.pid)
+    # 100,000 events: far more than the session queue (bus.subscriber_queue = 1024) plus socket buffers.
+    flood = f"Action: UserEvent\r\nUserEvent: flood\r\nPad: {'x' * 100}\r\n\r\n".encode()
+    for _ in range(100):
+        fast.send(flood * 1000)
+        for _ in range(1000):
             assert fast.next()["Message"] == "Event Sent"
+    grown_mib = (rss_kib(switchyard.proc.pid) - before) / 1024
+    assert grown_mib < 64, f"server grew by {grown_mib:.0f} MiB"
     assert fast.action("Events", EventMask="on")["Events"] == "On"
     fast.action("Originate", Channel="sim/after", Application="Wait", Data="0", Async="yes")
     assert fast.wait_event("OriginateResponse")["Response"] == "Success"

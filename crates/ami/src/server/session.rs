@@ -198,6 +198,11 @@ impl Session {
     /// Switchyard's `EventsLost` event: the session fell behind the bus and `Lost` events were
     /// dropped (Asterisk would grow its queue without bound or disconnect).
     fn lost_notice(&mut self, lost: u64) {
+        let wants_events = self.user.as_ref().is_some_and(|u| u.read.intersects(self.send_events));
+        if !wants_events {
+            // Events are off for this session: it missed nothing it asked for.
+            return;
+        }
         tracing::warn!(peer = %self.peer, lost, "manager session fell behind");
         let mut e = crate::proto::AmiEvent::new("EventsLost", Privilege::SYSTEM);
         e.push("Lost", lost.to_string()).push("NextSeq", self.sub.as_ref().map_or(0, |s| s.position()).to_string());
