@@ -63,9 +63,15 @@ pub fn check(files: &[PathBuf]) -> Result<Vec<String>, DialplanError> {
     Ok(unknown_apps(&plan))
 }
 
+/// Applications the binary registers from other crates (the Event Socket's `socket`, the scheduler's
+/// apps), known here so that `switchyard check` and load warnings do not call them unknown.
+const PROVIDED_BY_OTHER_CRATES: &[&str] =
+    &["Socket", "sched_hangup", "sched_transfer", "sched_broadcast", "sched_cancel"];
+
 /// One warning per use of an application or function this switch does not have.
 pub fn unknown_apps(plan: &Dialplan) -> Vec<String> {
-    let known: Vec<String> = apps::known_names().map(str::to_ascii_lowercase).collect();
+    let provided_elsewhere = PROVIDED_BY_OTHER_CRATES.iter().copied();
+    let known: Vec<String> = apps::known_names().chain(provided_elsewhere).map(str::to_ascii_lowercase).collect();
     let mut out = Vec::new();
     for p in plan.apps() {
         if !known.contains(&p.app.to_ascii_lowercase()) {

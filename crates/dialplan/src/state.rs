@@ -26,6 +26,8 @@ pub(crate) struct Pc {
     /// `TIMEOUT(response)` and `TIMEOUT(digit)` in seconds.
     pub response_timeout: Option<f64>,
     pub digit_timeout: Option<f64>,
+    /// The scheduler task behind `TIMEOUT(absolute)`.
+    pub absolute_timeout_task: Option<u64>,
     /// The last exception raised (`EXCEPTION()`).
     pub exception: Option<crate::exception::Exception>,
     /// `CURLOPT()` settings.

@@ -211,8 +211,45 @@ exten => 1,1,Set(TIMEOUT(absolute)=0.05)
 same => n,Wait(10)
 exten => T,1,Set(DB(r/T)=${EXTEN})
 ";
-    let h = run(conf, "null/x", "c", "1").await;
+    let mut h = harness(conf);
+    let _sched = h.start_scheduler().await;
+    h.call("null/x", "c", "1");
+    h.until_idle().await;
     assert_eq!(r(&h, "T"), "T");
+}
+
+#[tokio::test]
+async fn an_absolute_timeout_of_zero_cancels_the_scheduled_hangup() {
+    let conf = "
+[c]
+exten => 1,1,Set(TIMEOUT(absolute)=0.05)
+same => n,Set(TIMEOUT(absolute)=0)
+same => n,Wait(0.3)
+same => n,Set(DB(r/survived)=yes)
+";
+    let mut h = harness(conf);
+    let _sched = h.start_scheduler().await;
+    h.call("null/x", "c", "1");
+    h.until_idle().await;
+    assert_eq!(r(&h, "survived"), "yes");
+}
+
+#[tokio::test]
+async fn without_t_an_absolute_timeout_hangs_up_with_allotted_timeout() {
+    let conf = "
+[c]
+exten => 1,1,Set(TIMEOUT(absolute)=0.05)
+same => n,Wait(10)
+";
+    let mut h = harness(conf);
+    let _sched = h.start_scheduler().await;
+    h.call("null/x", "c", "1");
+    let events = h.until_idle().await;
+    let cause = events.iter().find_map(|e| match &e.kind {
+        switchyard_core::EventKind::Hangup { cause } => Some(cause.fs_name()),
+        _ => None,
+    });
+    assert_eq!(cause, Some("ALLOTTED_TIMEOUT"));
 }
 
 #[tokio::test]

@@ -1,9 +1,8 @@
 //! `CHANNEL()`, `CALLERID()`, `HANGUPCAUSE()` and `TIMEOUT()`: the channel's own facts and settings.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use switchyard_core::{Channel, ChannelCommand};
+use switchyard_core::Channel;
 
 use super::FuncError;
 use crate::engine::Engine;
@@ -104,7 +103,7 @@ pub(super) fn timeout_read(chan: &mut Channel, which: &str) -> Result<String, Fu
     })
 }
 
-pub(super) fn timeout_write(
+pub(super) async fn timeout_write(
     engine: &Arc<Engine>,
     chan: &mut Channel,
     which: &str,
@@ -115,28 +114,39 @@ pub(super) fn timeout_write(
     match which.trim() {
         "response" => pc(chan).response_timeout = Some(secs),
         "digit" => pc(chan).digit_timeout = Some(secs),
-        "absolute" if secs > 0.0 => absolute_timeout(engine, chan, secs),
-        "absolute" => {}
+        "absolute" => absolute_timeout(engine, chan, secs).await?,
         other => return Err(FuncError::Bad(format!("TIMEOUT(): unknown type '{other}'"))),
     }
     Ok(())
 }
 
-/// After `secs`, the channel goes to `T` in its context if there is one, else hangs up.
-fn absolute_timeout(engine: &Arc<Engine>, chan: &Channel, secs: f64) {
-    let (engine, id) = (engine.clone(), chan.id());
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_secs_f64(secs)).await;
-        let Some(h) = engine.switch.channels().get(id) else { return };
-        let snap = h.snapshot();
-        if engine.plan().exists(&snap.location.context, "T", &snap.caller.number) {
-            let _ = h.send(ChannelCommand::Redirect {
-                context: snap.location.context.clone(),
-                exten: "T".into(),
-                priority: 1,
-            });
-        } else {
-            let _ = h.hangup(switchyard_core::HangupCause::ALLOTTED_TIMEOUT, "absolute timeout");
-        }
-    });
+/// `TIMEOUT(absolute)`, backed by the persistent scheduler through its console commands (so it
+/// survives restarts and shows in `show tasks`): after `secs` the channel goes to `T` in its context
+/// if there is one, else hangs up with ALLOTTED_TIMEOUT. 0 cancels; setting it again replaces it.
+async fn absolute_timeout(engine: &Arc<Engine>, chan: &mut Channel, secs: f64) -> Result<(), FuncError> {
+    let switch = chan.switch().clone();
+    if let Some(old) = pc(chan).absolute_timeout_task.take() {
+        console(&switch, &format!("unsched_api {old}")).await;
+    }
+    if secs <= 0.0 {
+        return Ok(());
+    }
+    let (uuid, snap) = (chan.id(), chan.current());
+    let line = if engine.plan().exists(&snap.location.context, "T", &snap.caller.number) {
+        format!("sched_transfer +{secs} {uuid} T XML {}", snap.location.context)
+    } else {
+        format!("sched_hangup +{secs} {uuid} ALLOTTED_TIMEOUT")
+    };
+    let reply = console(&switch, &line).await;
+    let id = reply.strip_prefix("+OK ").and_then(|r| r.trim().parse::<u64>().ok());
+    let id = id.ok_or_else(|| FuncError::Bad(format!("TIMEOUT(absolute): {}", reply.trim())))?;
+    pc(chan).absolute_timeout_task = Some(id);
+    Ok(())
+}
+
+async fn console(switch: &switchyard_core::Switch, line: &str) -> String {
+    match switch.commands().execute(switch, line).await {
+        Ok(out) => out.text,
+        Err(unknown) => format!("the scheduler is not running ({unknown})"),
+    }
 }

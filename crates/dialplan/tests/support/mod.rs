@@ -34,6 +34,15 @@ pub fn harness(conf: &str) -> Harness {
 }
 
 impl Harness {
+    /// Starts the persistent scheduler on this switch (for `TIMEOUT(absolute)`).
+    pub async fn start_scheduler(&self) -> switchyard_sched::Scheduler {
+        let config =
+            switchyard_sched::SchedulerConfig { overdue_grace: std::time::Duration::from_secs(60), host: "h".into() };
+        let sched = switchyard_sched::Scheduler::start(self.switch.clone(), self.store.clone(), config).await.unwrap();
+        switchyard_sched::commands::register(&sched);
+        sched
+    }
+
     /// Originates `dial` into `exten@context`; returns the channel id.
     pub fn call(&self, dial: &str, context: &str, exten: &str) -> ChannelId {
         let target = OriginateTarget::Extension { context: context.into(), exten: exten.into(), priority: 1 };
