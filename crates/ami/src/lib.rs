@@ -8,4 +8,4 @@
 
 pub mod proto;
 pub mod server;
-pub use server::{AmiServerConfig, AmiUser, serve};
+pub use server::{AmiServerConfig, AmiUser, DialplanEntry, DialplanLister, serve};

@@ -123,3 +123,36 @@ async fn atxfer_answers_as_asterisk_without_a_feature_code() {
     let r = c.action("Atxfer", &[("Channel", "nope"), ("Exten", "200")]).await;
     assert_eq!(r.get("Message"), Some("Channel specified does not exist"));
 }
+
+#[tokio::test]
+async fn show_dialplan_lists_priorities_with_counts_and_refuses_unknown_contexts() {
+    use switchyard_ami::DialplanEntry;
+    let entry = |context: &str, exten: &str, priority: u32, app: &str| DialplanEntry {
+        context: context.into(),
+        extension: exten.into(),
+        label: None,
+        priority,
+        application: app.into(),
+        app_data: String::new(),
+    };
+    let plan =
+        vec![entry("test", "100", 1, "Answer"), entry("test", "100", 2, "Hangup"), entry("other", "s", 1, "NoOp")];
+    let sw = switch();
+    let addr = common::server_with(&sw, move |c| c.dialplan = Some(std::sync::Arc::new(move || plan.clone()))).await;
+    let mut c = Client::admin(addr).await;
+    let r = c.action("ShowDialPlan", &[("Context", "test")]).await;
+    assert_eq!(r.get("Message"), Some("DialPlan list will follow"));
+    let first = c.next().await;
+    assert!(first.raw.starts_with(
+        "Event: ListDialplan\r\nActionID: id-ShowDialPlan-1\r\nContext: test\r\nExtension: 100\r\nPriority: 1\r\n"
+    ));
+    assert_eq!(c.next().await.get("Application"), Some("Hangup"));
+    let done = c.next().await;
+    assert_eq!(done.event(), Some("ShowDialPlanComplete"));
+    assert_eq!(
+        (done.get("ListItems"), done.get("ListExtensions"), done.get("ListContexts")),
+        (Some("2"), Some("1"), Some("1"))
+    );
+    let r = c.action("ShowDialPlan", &[("Context", "nope")]).await;
+    assert_eq!(r.get("Message"), Some("Did not find context nope"));
+}

@@ -84,3 +84,16 @@ def test_a_consumer_that_stops_reading_while_100k_events_flow_is_told_what_it_lo
     lost = slow.wait_event("EventsLost")
     assert int(lost["Lost"]) > 0
     assert slow.action("Ping")["Ping"] == "Pong"
+
+
+def test_show_dialplan_lists_the_loaded_extensions_conf(switchyard):
+    c = logged_in(switchyard)
+    assert c.action("ShowDialPlan", Context="hdlr")["EventList"] == "start"
+    items = []
+    while True:
+        m = c.next()
+        if m.get("Event") == "ShowDialPlanComplete":
+            break
+        items.append((m["Extension"], m["Priority"], m["Application"]))
+    assert items == [("s", "1", "NoOp"), ("s", "2", "Return")]
+    assert m["ListPriorities"] == "2"

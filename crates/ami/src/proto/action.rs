@@ -220,6 +220,13 @@ pub enum Action {
         /// `Context` (default `default`).
         context: String,
     },
+    /// `ShowDialPlan` (optionally one `Context` and/or `Extension`).
+    ShowDialPlan {
+        /// `Context`.
+        context: Option<String>,
+        /// `Extension`.
+        extension: Option<String>,
+    },
     /// `Atxfer` (attended transfer through the DTMF feature code).
     Atxfer {
         /// `Channel`.
@@ -273,6 +280,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("Reload", "Send a reload event.", "system,config,all"),
     ("ResumeEvents", "Replay events from a sequence number (Switchyard).", "<none>"),
     ("Setvar", "Sets a channel variable or function value.", "call,all"),
+    ("ShowDialPlan", "Show dialplan contexts and extensions", "config,reporting,all"),
     ("Status", "List channel status.", "system,call,reporting,all"),
     ("UserEvent", "Send an arbitrary event.", "user,all"),
     ("WaitEvent", "Wait for an event to occur.", "<none>"),

@@ -107,6 +107,7 @@ fn parse_action(name: &str, m: &Message) -> Result<Action, ActionError> {
             exten: need("Exten", "Extension not specified")?,
             context: opt("Context").unwrap_or_else(|| "default".into()),
         },
+        "showdialplan" => Action::ShowDialPlan { context: opt("Context"), extension: opt("Extension") },
         "atxfer" => {
             let channel = need("Channel", "No channel specified")?;
             need("Exten", "No extension specified")?;

@@ -42,6 +42,26 @@ pub struct AmiUser {
     pub permit: Option<Acl>,
 }
 
+/// One dialplan priority, for `ShowDialPlan`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DialplanEntry {
+    /// Context.
+    pub context: String,
+    /// Extension (pattern text, e.g. `_X.`).
+    pub extension: String,
+    /// Priority label, if any.
+    pub label: Option<String>,
+    /// Priority number.
+    pub priority: u32,
+    /// Application.
+    pub application: String,
+    /// Its arguments.
+    pub app_data: String,
+}
+
+/// Lists the loaded dialplan (the binary reads it from the dialplan engine).
+pub type DialplanLister = Arc<dyn Fn() -> Vec<DialplanEntry> + Send + Sync>;
+
 /// What the binary hands the server.
 #[derive(Clone)]
 pub struct AmiServerConfig {
@@ -63,6 +83,8 @@ pub struct AmiServerConfig {
     pub store: Option<Arc<dyn Store>>,
     /// The scheduler, for `AbsoluteTimeout`.
     pub scheduler: Option<Scheduler>,
+    /// The dialplan, for `ShowDialPlan`.
+    pub dialplan: Option<DialplanLister>,
 }
 
 impl AmiServerConfig {
@@ -78,6 +100,7 @@ impl AmiServerConfig {
             auth_limit: 50,
             store: None,
             scheduler: None,
+            dialplan: None,
         }
     }
 }

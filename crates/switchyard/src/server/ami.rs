@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use switchyard_ami::proto::{Privilege, parse_classes};
-use switchyard_ami::{AmiServerConfig, AmiUser, serve};
+use switchyard_ami::{AmiServerConfig, AmiUser, DialplanEntry, serve};
 use switchyard_core::Switch;
+use switchyard_dialplan::Engine;
 use switchyard_sched::Scheduler;
 use switchyard_store::Store;
 
@@ -21,6 +22,7 @@ pub async fn start(
     switch: Switch,
     store: Arc<dyn Store>,
     scheduler: Scheduler,
+    dialplan: Arc<Engine>,
 ) -> anyhow::Result<Option<SocketAddr>> {
     if !cfg.ami.enabled {
         return Ok(None);
@@ -29,6 +31,7 @@ pub async fn start(
     config.event_queue = cfg.bus.subscriber_queue;
     config.store = Some(store);
     config.scheduler = Some(scheduler);
+    config.dialplan = Some(Arc::new(move || list_dialplan(&dialplan)));
     match serve(config.clone(), switch.clone()).await {
         Ok((addr, _task)) => Ok(Some(addr)),
         Err(e) => {
@@ -57,6 +60,29 @@ fn user(u: &crate::config::AmiUser) -> AmiUser {
         write: classes(&u.write),
         permit,
     }
+}
+
+/// Every priority of the loaded dialplan, contexts by name, extensions and priorities in order.
+fn list_dialplan(engine: &Engine) -> Vec<DialplanEntry> {
+    let plan = engine.plan();
+    let mut contexts: Vec<_> = plan.contexts.values().collect();
+    contexts.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = Vec::new();
+    for ctx in contexts {
+        for ext in &ctx.extensions {
+            for p in ext.priorities.values() {
+                out.push(DialplanEntry {
+                    context: ctx.name.clone(),
+                    extension: ext.pattern.as_str().to_owned(),
+                    label: p.label.clone(),
+                    priority: p.number,
+                    application: p.app.clone(),
+                    app_data: p.args.clone(),
+                });
+            }
+        }
+    }
+    out
 }
 
 async fn retry(config: AmiServerConfig, switch: Switch) {

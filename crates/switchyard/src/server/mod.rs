@@ -38,7 +38,7 @@ async fn serve(
     store: Arc<dyn switchyard_store::Store>,
 ) -> anyhow::Result<()> {
     let switch = build_switch(&cfg);
-    switchyard_dialplan::install(&switch, store.clone(), &cfg.dialplan.asterisk).context("dialplan")?;
+    let dialplan = switchyard_dialplan::install(&switch, store.clone(), &cfg.dialplan.asterisk).context("dialplan")?;
     let control_path = cfg.general.data_dir.join(crate::control_proto::SOCKET_NAME);
     let control = control::ControlServer::bind(&control_path, switch.clone())?;
     let metrics_addr = match cfg.metrics.enabled {
@@ -47,7 +47,7 @@ async fn serve(
     };
     esl::start(&cfg, switch.clone()).await?;
     let scheduler = sched::start(&cfg, &switch, store.clone()).await?;
-    ami::start(&cfg, switch.clone(), store.clone(), scheduler).await?;
+    ami::start(&cfg, switch.clone(), store.clone(), scheduler, dialplan).await?;
     tokio::spawn(cpu::sample_idle_cpu(switch.clone()));
     banner::print(&cfg, embedded, generated.as_ref(), &control_path, metrics_addr);
     let control_task = tokio::spawn(control.serve());

@@ -3,6 +3,7 @@
 
 mod channel;
 mod db;
+mod dialplan;
 mod info;
 mod originate;
 mod session_control;
@@ -66,6 +67,7 @@ pub fn required(action: &Action) -> Privilege {
         Action::Originate(_) => P::ORIGINATE,
         Action::Redirect { .. } | Action::Setvar { .. } | Action::PlayDtmf { .. } => P::CALL,
         Action::Getvar { .. } | Action::ExtensionState { .. } => P::CALL.or(P::REPORTING),
+        Action::ShowDialPlan { .. } => P::CONFIG.or(P::REPORTING),
         Action::DbGet { .. } => P::SYSTEM.or(P::REPORTING),
         Action::DbPut { .. } | Action::DbDel { .. } | Action::DbDelTree { .. } | Action::Filter { .. } => P::SYSTEM,
         Action::UserEvent { .. } => P::USER,
@@ -104,6 +106,7 @@ async fn dispatch(s: &mut Session, req: Request) {
             db::handle(s, id, &req.action).await
         }
         Action::BlindTransfer { channel, exten, context } => transfer::blind(s, id, channel, exten, context.as_deref()),
+        Action::ShowDialPlan { context, extension } => dialplan::show(s, id, context.as_deref(), extension.as_deref()),
         Action::Atxfer { channel } => transfer::attended(s, id, channel),
         Action::ExtensionState { exten, context } => system::extension_state(s, id, exten, context),
         Action::Reload { module } => system::reload(s, id, module.as_deref()).await,
