@@ -52,7 +52,8 @@ pub trait Store: Send + Sync + 'static {
     fn task_mark_running_batch(&self, ids: &[u64]) -> Result<Vec<u64>, StoreError>;
     /// The stored tasks with these ids (missing ones are skipped), in id order.
     fn task_get_batch(&self, ids: &[u64]) -> Result<Vec<StoredTask>, StoreError>;
-    /// Deletes many tasks in one durable transaction; returns how many existed.
+    /// Deletes many tasks in one transaction; returns how many existed. Durable no later than the next
+    /// durable write (finished tasks were claimed durably, so a lost delete never runs a task twice).
     fn task_delete_batch(&self, ids: &[u64]) -> Result<usize, StoreError>;
 
     /// Sets a task's runtime and puts it back to pending (the next turn of a recurring task).

@@ -113,8 +113,17 @@ pub(super) fn get_batch(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<
     Ok(out)
 }
 
-/// Deletes the tasks of `ids` in one transaction; returns how many existed.
+/// Deletes the tasks of `ids` in one transaction; returns how many existed. The commit is not synced
+/// on its own: it becomes durable with the next synced write (WAL frames are flushed in order), which
+/// is all a finished task needs — it was durably claimed before it ran, so it never runs twice.
 pub(super) fn delete_batch(conn: &mut Connection, ids: &[i64]) -> rusqlite::Result<usize> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let result = delete_batch_in_tx(conn, ids);
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    result
+}
+
+fn delete_batch_in_tx(conn: &mut Connection, ids: &[i64]) -> rusqlite::Result<usize> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut count = 0;
     {
