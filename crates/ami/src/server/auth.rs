@@ -78,7 +78,9 @@ impl Session {
         }
         self.unauth = None;
         self.user = Some(LoggedIn { name: user.username.clone(), read: user.read, write: user.write });
-        self.subscribe(None);
+        if !self.send_events.is_empty() {
+            self.subscribe(None);
+        }
         tracing::info!(peer = %self.peer, user = %user.username, "manager login");
         Response::ack(id, "Authentication accepted").write(&mut self.out);
         if self.send_events.contains(Privilege::SYSTEM) {

@@ -28,6 +28,12 @@ fn events(s: &mut Session, id: Option<&str>, mask: &str) {
         return Response::error(id, "Invalid event mask").write(&mut s.out);
     };
     s.send_events = set;
+    // A session with events off holds no bus subscription (it cannot fall behind or count as lost).
+    match set.is_empty() {
+        true => s.sub = None,
+        false if s.sub.is_none() => s.subscribe(None),
+        false => {}
+    }
     let state = if set.is_empty() { "Off" } else { "On" };
     Response::success(id).header("Events", state).write(&mut s.out);
 }
