@@ -2,11 +2,10 @@
 //! `sched_api`, `unsched_api`, `sched_del` and `show tasks`. Where FreeSWITCH replies without the task
 //! id, Switchyard appends it (seed 003) and sets `last_sched_id` on the channel.
 
-use std::fmt::Write;
 use std::sync::Arc;
 
 use switchyard_core::app::BoxFuture;
-use switchyard_core::command::{Command, CommandOutput, CommandSpec, Flavor};
+use switchyard_core::command::{Command, CommandOutput, CommandSpec, Flavor, render_csv, render_json};
 use switchyard_core::{HangupCause, Switch};
 
 use crate::action::TaskAction;
@@ -192,39 +191,7 @@ fn show_tasks(sched: &Scheduler, args: &[String]) -> Reply {
             [t.id.to_string(), desc, t.group.to_string(), runtime, "0".to_owned(), host.to_owned()]
         })
         .collect();
-    Ok(CommandOutput::ok(if json { tasks_json(&rows) } else { tasks_csv(&rows) }))
-}
-
-fn tasks_csv(rows: &[[String; 6]]) -> String {
-    let mut out = String::new();
-    if !rows.is_empty() {
-        out.push_str(&COLUMNS.join(","));
-        out.push('\n');
-    }
-    for r in rows {
-        out.push_str(&r.join(","));
-        out.push('\n');
-    }
-    let _ = write!(out, "\n{} total.\n", rows.len());
-    out
-}
-
-fn tasks_json(rows: &[[String; 6]]) -> String {
-    if rows.is_empty() {
-        return "{\"row_count\": 0}\n".to_owned();
-    }
-    let objects: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            let fields: Vec<String> = COLUMNS
-                .iter()
-                .zip(r)
-                .map(|(k, v)| format!("\"{k}\":{}", serde_json::Value::String(v.clone())))
-                .collect();
-            format!("{{{}}}", fields.join(","))
-        })
-        .collect();
-    format!("{{\"row_count\":{},\"rows\":[{}]}}", rows.len(), objects.join(","))
+    Ok(CommandOutput::ok(if json { render_json(&COLUMNS, &rows) } else { render_csv(&COLUMNS, &rows) }))
 }
 
 #[cfg(test)]
@@ -233,12 +200,11 @@ mod tests {
 
     #[test]
     fn show_tasks_prints_freeswitch_columns_and_footer() {
-        assert_eq!(tasks_csv(&[]), "\n0 total.\n");
         let row = ["3", "sched_api_function", "none", "1795459441", "0", "vm"].map(String::from);
         assert_eq!(
-            tasks_csv(std::slice::from_ref(&row)),
+            render_csv(&COLUMNS, std::slice::from_ref(&row)),
             "task_id,task_desc,task_group,task_runtime,task_sql_manager,hostname\n3,sched_api_function,none,1795459441,0,vm\n\n1 total.\n"
         );
-        assert!(tasks_json(&[row]).starts_with("{\"row_count\":1,\"rows\":[{\"task_id\":\"3\""));
+        assert!(render_json(&COLUMNS, &[row]).starts_with("{\"row_count\":1,\"rows\":[{\"task_id\":\"3\""));
     }
 }

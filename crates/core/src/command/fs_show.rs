@@ -1,9 +1,8 @@
 //! FreeSWITCH's `show channels [count|like <text>] [as json]`: the channels table as CSV or JSON.
 
-use std::fmt::Write;
 use std::sync::Arc;
 
-use super::{Command, CommandOutput, CommandRegistry, CommandSpec, Flavor, format_utc};
+use super::{Command, CommandOutput, CommandRegistry, CommandSpec, Flavor, format_utc, render_csv, render_json};
 use crate::app::BoxFuture;
 use crate::snapshot::ChannelSnapshot;
 use crate::switch::Switch;
@@ -107,8 +106,8 @@ impl Command for ShowChannels {
             CommandOutput::ok(match (a.count_only, a.json) {
                 (true, false) => format!("\n{} total.\n", rows.len()),
                 (true, true) => format!("{{\"row_count\":{}}}", rows.len()),
-                (false, false) => csv(&rows),
-                (false, true) => json(&rows),
+                (false, false) => render_csv(&COLUMNS, &rows),
+                (false, true) => render_json(&COLUMNS, &rows),
             })
         })
     }
@@ -140,52 +139,20 @@ fn row(s: &ChannelSnapshot, host: &str) -> Vec<String> {
     r
 }
 
-fn csv(rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
-    if !rows.is_empty() {
-        out.push_str(&COLUMNS.join(","));
-        out.push('\n');
-    }
-    for r in rows {
-        out.push_str(&r.join(","));
-        out.push('\n');
-    }
-    let _ = write!(out, "\n{} total.\n", rows.len());
-    out
-}
-
-fn json(rows: &[Vec<String>]) -> String {
-    if rows.is_empty() {
-        return "{\"row_count\": 0}\n".to_owned();
-    }
-    let objects: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            let fields: Vec<String> = COLUMNS.iter().zip(r).map(|(k, v)| format!("\"{k}\":{}", json_str(v))).collect();
-            format!("{{{}}}", fields.join(","))
-        })
-        .collect();
-    format!("{{\"row_count\":{},\"rows\":[{}]}}", rows.len(), objects.join(","))
-}
-
-fn json_str(v: &str) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "\"\"".to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn no_rows_prints_only_the_footer() {
-        assert_eq!(csv(&[]), "\n0 total.\n");
-        assert_eq!(json(&[]), "{\"row_count\": 0}\n");
+        let none: [Vec<String>; 0] = [];
+        assert_eq!(render_csv(&COLUMNS, &none), "\n0 total.\n");
     }
 
     #[test]
     fn rows_come_after_the_header_and_before_the_footer() {
         let r = vec!["x".to_owned(); COLUMNS.len()];
-        let out = csv(&[r]);
+        let out = render_csv(&COLUMNS, &[r]);
         assert!(out.starts_with("uuid,direction,created,created_epoch,name,state,"));
         assert!(out.ends_with("\n\n1 total.\n"));
     }

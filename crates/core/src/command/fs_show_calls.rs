@@ -1,10 +1,9 @@
 //! FreeSWITCH's `show calls [count] [as json]`: one row per call, the bridged peer in the `b_*` columns.
 
-use std::fmt::Write;
 use std::sync::Arc;
 
 use super::fs_simple::SyncCommand;
-use super::{CommandOutput, CommandRegistry, CommandSpec, format_utc};
+use super::{CommandOutput, CommandRegistry, CommandSpec, format_utc, render_csv, render_json};
 use crate::fs_spec;
 use crate::snapshot::ChannelSnapshot;
 use crate::switch::Switch;
@@ -35,8 +34,8 @@ fn show_calls(sw: &Switch, args: &[String]) -> CommandOutput {
     CommandOutput::ok(match (count, json) {
         (true, false) => format!("\n{} total.\n", rows.len()),
         (true, true) => format!("{{\"row_count\":{}}}", rows.len()),
-        (false, false) => csv(&rows),
-        (false, true) => to_json(&rows),
+        (false, false) => render_csv(&columns(), &rows),
+        (false, true) => render_json(&columns(), &rows),
     })
 }
 
@@ -102,30 +101,8 @@ fn b_side(p: &ChannelSnapshot) -> Vec<String> {
     r
 }
 
-fn csv(rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
-    if !rows.is_empty() {
-        out.push_str(COLUMNS);
-        out.push('\n');
-    }
-    for r in rows {
-        out.push_str(&r.join(","));
-        out.push('\n');
-    }
-    let _ = write!(out, "\n{} total.\n", rows.len());
-    out
-}
-
-fn to_json(rows: &[Vec<String>]) -> String {
-    if rows.is_empty() {
-        return "{\"row_count\": 0}\n".to_owned();
-    }
-    let names: Vec<&str> = COLUMNS.split(',').collect();
-    let objects: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|r| names.iter().zip(r).map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(v.as_str()))).collect())
-        .collect();
-    serde_json::json!({ "row_count": rows.len(), "rows": objects }).to_string()
+fn columns() -> Vec<&'static str> {
+    COLUMNS.split(',').collect()
 }
 
 #[cfg(test)]

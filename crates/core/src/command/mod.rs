@@ -16,6 +16,7 @@ mod fs_simple;
 mod fs_status;
 mod fs_uuid_control;
 mod fs_uuid_vars;
+mod table;
 mod timefmt;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ use crate::switch::Switch;
 
 pub use args::split_args;
 pub(crate) use fs_info::expand;
+pub use table::{render_csv, render_json};
 pub use timefmt::{format_utc, uptime_parts};
 
 /// Which original a command imitates (decides error and usage conventions).

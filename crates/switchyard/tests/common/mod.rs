@@ -38,16 +38,7 @@ pub fn start(extra: &str) -> Running {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdout_lines = Vec::new();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    loop {
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "switch exited early: {stdout_lines:?}");
-        stdout_lines.push(line.trim_end().to_owned());
-        if line.starts_with("Stop with Ctrl-C") {
-            break;
-        }
-    }
+    let stdout_lines = read_banner(&mut child);
     Running { child, config, stdout_lines, dir }
 }
 
