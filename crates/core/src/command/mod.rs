@@ -28,7 +28,7 @@ use crate::switch::Switch;
 pub use args::split_args;
 pub(crate) use fs_info::expand;
 pub use table::{render_csv, render_json};
-pub use timefmt::{format_utc, uptime_parts};
+pub use timefmt::{civil_from_days, format_utc, uptime_parts};
 
 /// Which original a command imitates (decides error and usage conventions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,7 +12,7 @@ pub fn format_utc(ts: Timestamp) -> String {
 }
 
 /// Days since 1970-01-01 to (year, month, day), Howard Hinnant's civil-from-days algorithm.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

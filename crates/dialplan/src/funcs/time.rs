@@ -2,6 +2,7 @@
 //! logged and treated as UTC).
 
 use switchyard_core::Channel;
+use switchyard_core::command::civil_from_days;
 
 const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS: [&str; 12] = [
@@ -38,7 +39,7 @@ pub(super) fn strftime_func(chan: &Channel, args: &str) -> String {
 /// Formats `secs` (+`micros`) since the epoch, UTC, with C `strftime` conversions and Asterisk's `%q`.
 pub fn strftime(secs: i64, micros: i64, format: &str) -> String {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil(days);
+    let (y, m, d) = civil_from_days(days);
     let (h, mi, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
     let wday = (days + 4).rem_euclid(7) as usize;
     let yday = days - days_from_civil(y, 1, 1) + 1;
@@ -95,18 +96,6 @@ pub fn strftime(secs: i64, micros: i64, format: &str) -> String {
         out.push_str(&text);
     }
     out
-}
-
-fn civil(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
