@@ -160,7 +160,12 @@ fn parse_originate(m: &Message) -> Result<Originate, ActionError> {
         variables: m.get_all("Variable").flat_map(parse_variables).collect(),
         account: opt("Account").unwrap_or_default(),
         asynchronous: opt("Async").is_some_and(|a| is_true(&a)),
-        channel_id: opt("ChannelId"),
+        channel_id: match opt("ChannelId") {
+            Some(id) if id.parse::<switchyard_core::ChannelId>().is_err() => {
+                return Err(err("ChannelId must be a UUID (Switchyard's channel ids are UUIDs)"));
+            }
+            other => other,
+        },
         other_channel_id: opt("OtherChannelId"),
     })
 }
@@ -245,6 +250,12 @@ mod tests {
         assert_eq!(o.caller_id, Some(("5551000".into(), "Oracle".into())));
         assert_eq!(o.variables.len(), 3);
         assert_eq!(o.timeout, Duration::from_millis(5000));
+    }
+
+    #[test]
+    fn an_originate_channel_id_must_be_a_uuid() {
+        let m = msg(&[("Action", "Originate"), ("Channel", "sim/1"), ("Application", "Wait"), ("ChannelId", "abc")]);
+        assert!(Request::parse(&m).unwrap_err().1.0.starts_with("ChannelId must be a UUID"));
     }
 
     #[test]
