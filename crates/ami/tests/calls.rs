@@ -230,3 +230,13 @@ async fn absolute_timeout_hangs_the_channel_up_through_the_scheduler() {
     let h = c.wait_event("Hangup").await;
     assert_eq!(h.get("Uniqueid"), Some(uuid.as_str()));
 }
+
+#[tokio::test]
+async fn an_originate_channel_id_becomes_the_uniqueid() {
+    let sw = switch();
+    let addr = server(&sw).await;
+    let mut c = Client::admin(addr).await;
+    let id = "5a7c3f2e-0000-4000-8000-00000000abcd";
+    c.action("Originate", &[("Channel", "sim/id"), ("Application", "park"), ("Async", "1"), ("ChannelId", id)]).await;
+    assert_eq!(c.wait_event("OriginateResponse").await.get("Uniqueid"), Some(id));
+}
