@@ -133,7 +133,17 @@ async fn bench_calls(rate: u32, duration: Duration, hold: Duration) -> String {
     summary(rate, attempted, elapsed, &t, peak, base_rss, peak_rss)
 }
 
+/// A switch whose bus keeps every event of a run of `events` (so benchmarks measure delivery, not loss).
+pub(crate) fn bench_switch_for(events: usize) -> Switch {
+    let window = (events + 1024).next_power_of_two().max(1 << 18);
+    switch_with_bus(BusConfig { replay_window: window, subscriber_queue: window })
+}
+
 pub(crate) fn bench_switch() -> Switch {
+    switch_with_bus(BusConfig::default())
+}
+
+fn switch_with_bus(bus: BusConfig) -> Switch {
     Switch::new(SwitchConfig {
         info: SwitchInfo {
             version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -141,7 +151,7 @@ pub(crate) fn bench_switch() -> Switch {
             core_uuid: switchyard_core::ChannelId::new_v4().to_string(),
             max_channels: 0,
         },
-        bus: BusConfig::default(),
+        bus,
         clock: Arc::new(SystemClock),
     })
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use switchyard_ami::proto::Privilege;
 use switchyard_ami::{AmiServerConfig, AmiUser, serve};
-use switchyard_core::{BusConfig, Direction, EventKind, Switch, SwitchConfig, SwitchInfo, SystemClock};
+use switchyard_core::{Direction, EventKind, Switch};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -17,7 +17,7 @@ const DONE_MARK: &[u8] = b"UserEvent: bench-done";
 
 /// Runs the three measurements and returns the report.
 pub async fn run(sessions: usize, events: usize, rate: u32, originates: usize) -> anyhow::Result<String> {
-    let switch = bench_switch(events + originates * 32);
+    let switch = crate::bench::bench_switch_for(events + originates * 32);
     let user = AmiUser {
         username: "bench".into(),
         secret: "bench".into(),
@@ -49,20 +49,6 @@ pub async fn run(sessions: usize, events: usize, rate: u32, originates: usize) -
         originates as f64 / secs
     )?;
     Ok(out)
-}
-
-fn bench_switch(events: usize) -> Switch {
-    let window = (events + 1024).next_power_of_two().max(1 << 18);
-    Switch::new(SwitchConfig {
-        info: SwitchInfo {
-            version: env!("CARGO_PKG_VERSION").into(),
-            hostname: "bench".into(),
-            core_uuid: "bench".into(),
-            max_channels: 0,
-        },
-        bus: BusConfig { replay_window: window, subscriber_queue: window },
-        clock: Arc::new(SystemClock),
-    })
 }
 
 /// A logged-in session; `events` is the Login `Events` header.

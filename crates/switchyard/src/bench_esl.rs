@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use switchyard_core::{BusConfig, Direction, EventKind, Switch, SwitchConfig, SwitchInfo, SystemClock};
+use switchyard_core::{Direction, EventKind, Switch};
 use switchyard_esl::proto::Limits;
 use switchyard_esl::{EslServerConfig, serve};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -18,7 +18,7 @@ const DONE_MARK: &[u8] = b"bench%3A%3Adone";
 /// Runs the three measurements and returns the report.
 pub async fn run(listeners: usize, events: usize, api_calls: usize, originates: usize) -> anyhow::Result<String> {
     // The bus keeps everything the run publishes, so no listener loses events to a short window.
-    let switch = bench_switch(events + originates * 32);
+    let switch = crate::bench::bench_switch_for(events + originates * 32);
     let config = EslServerConfig {
         listen: "127.0.0.1:0".parse()?,
         password: PASSWORD.into(),
@@ -47,20 +47,6 @@ pub async fn run(listeners: usize, events: usize, api_calls: usize, originates: 
         calls as f64 / secs
     )?;
     Ok(out)
-}
-
-fn bench_switch(events: usize) -> Switch {
-    let window = (events + 1024).next_power_of_two().max(1 << 18);
-    Switch::new(SwitchConfig {
-        info: SwitchInfo {
-            version: env!("CARGO_PKG_VERSION").into(),
-            hostname: "bench".into(),
-            core_uuid: "bench".into(),
-            max_channels: 0,
-        },
-        bus: BusConfig { replay_window: window, subscriber_queue: window },
-        clock: Arc::new(SystemClock),
-    })
 }
 
 async fn client(addr: SocketAddr) -> anyhow::Result<(TcpStream, Vec<u8>)> {
