@@ -13,7 +13,8 @@ pub struct Running {
     pub child: Child,
     pub config: PathBuf,
     pub stdout_lines: Vec<String>,
-    pub dir: tempfile::TempDir,
+    /// The temporary directory (config and data); taken by `kill9` to restart in it.
+    pub dir: Option<tempfile::TempDir>,
 }
 
 /// Every listener on a free port so that tests run side by side.
@@ -39,7 +40,7 @@ pub fn start(extra: &str) -> Running {
         .spawn()
         .unwrap();
     let stdout_lines = read_banner(&mut child);
-    Running { child, config, stdout_lines, dir }
+    Running { child, config, stdout_lines, dir: Some(dir) }
 }
 
 impl Running {
@@ -90,7 +91,7 @@ pub fn restart_in(dir: tempfile::TempDir) -> Running {
         .spawn()
         .unwrap();
     let stdout_lines = read_banner(&mut child);
-    Running { child, config, stdout_lines, dir }
+    Running { child, config, stdout_lines, dir: Some(dir) }
 }
 
 fn read_banner(child: &mut Child) -> Vec<String> {
@@ -111,7 +112,7 @@ impl Running {
     pub fn kill9(mut self) -> tempfile::TempDir {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
-        self.dir
+        self.dir.take().expect("directory still held")
     }
 
     /// Runs many console lines in one interactive `switchyard cli` session; returns its stdout.
@@ -129,5 +130,13 @@ impl Running {
         }
         drop(stdin);
         String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    }
+}
+
+/// A test that fails half-way must not leave a switch running.
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
