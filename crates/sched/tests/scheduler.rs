@@ -66,10 +66,16 @@ async fn sched_hangup_returns_its_id_fires_and_leaves_no_task() {
     )
     .await;
     until(&mut sub, is_sched(ScheduleOp::Exe)).await;
-    let hangup = until(&mut sub, |e| matches!(e.kind, EventKind::Hangup { .. })).await;
-    let EventKind::Hangup { cause } = hangup.kind else { unreachable!() };
-    assert_eq!(cause.fs_name(), "ALLOTTED_TIMEOUT");
-    until(&mut sub, is_sched(ScheduleOp::Del)).await;
+    // The hangup and the task's removal are independent: their events come in either order.
+    let (mut cause, mut removed) = (None, false);
+    while cause.is_none() || !removed {
+        let e = until(&mut sub, |e| matches!(e.kind, EventKind::Hangup { .. }) || is_sched(ScheduleOp::Del)(e)).await;
+        match e.kind {
+            EventKind::Hangup { cause: c } => cause = Some(c.fs_name()),
+            _ => removed = true,
+        }
+    }
+    assert_eq!(cause, Some("ALLOTTED_TIMEOUT"));
     assert_eq!(run(&sw, "show tasks").await, "\n0 total.\n");
     assert!(store.task_list().unwrap().is_empty());
 }

@@ -38,9 +38,16 @@ def test_sched_hangup_over_esl_ends_the_call_and_show_tasks_agrees(switchyard):
         tasks = esl.send("api show tasks").data
         assert f"\n{task_id},switch_ivr_schedule_hangup,{uuid}," in tasks, tasks
         assert esl.send(f"api uuid_getvar {uuid} last_sched_id").data == task_id
-        ended = next_event(seen, "CHANNEL_HANGUP_COMPLETE", **{"Unique-ID": uuid})
+        # The hangup and the task's removal are independent: their events may come in either order.
+        ended, removed = None, None
+        while ended is None or removed is None:
+            event = seen.get(timeout=15)
+            name = event.headers.get("Event-Name")
+            if name == "CHANNEL_HANGUP_COMPLETE" and event.headers.get("Unique-ID") == uuid:
+                ended = event
+            elif name == "DEL_SCHEDULE" and event.headers.get("Task-ID") == task_id:
+                removed = event
         assert ended.headers["Hangup-Cause"] == "ALLOTTED_TIMEOUT"
-        next_event(seen, "DEL_SCHEDULE", **{"Task-ID": task_id})
         assert esl.send("api show tasks").data == "\n0 total.\n"
     finally:
         esl.stop()
