@@ -159,6 +159,16 @@ pub enum EventKind {
         /// Peak of live channels.
         peak: u64,
     },
+    /// The channel's caller id changed; the snapshot holds the new one (AMI `NewCallerid`).
+    CallerIdChange,
+    /// A module's configuration was reloaded (AMI `Reload`): `status` as Asterisk's reload result
+    /// (0 success, 3 error).
+    Reload {
+        /// Module name, e.g. `pbx_config.so`.
+        module: String,
+        /// Result code.
+        status: u8,
+    },
 }
 
 /// What happened to a scheduled task.
@@ -212,6 +222,8 @@ impl EventKind {
             Self::HangupHandlerRun { .. } => "hangup_handler_run",
             Self::BackgroundJob { .. } => "background_job",
             Self::Heartbeat { .. } => "heartbeat",
+            Self::CallerIdChange => "callerid_change",
+            Self::Reload { .. } => "reload",
         }
     }
 }

@@ -55,7 +55,11 @@ impl Engine {
     /// Compiles the files again; on success swaps, on error keeps the old dialplan.
     pub fn reload(&self) -> Result<usize, DialplanError> {
         let files = self.files.lock().clone();
-        let plan = crate::astconf::load_files(&files)?;
+        let result = crate::astconf::load_files(&files);
+        let status = if result.is_ok() { 0 } else { 3 };
+        let kind = switchyard_core::EventKind::Reload { module: "pbx_config.so".to_owned(), status };
+        self.switch.bus().publish(kind, None);
+        let plan = result?;
         let n = plan.contexts.len();
         self.swap(plan);
         Ok(n)

@@ -267,3 +267,35 @@ exten => e,1,Set(DB(r/${EXCEPTION(reason)})=${EXCEPTION(exten)},${EXCEPTION(prio
         assert_eq!(r(&h, key), want, "exten {exten}");
     }
 }
+
+#[tokio::test]
+async fn changing_the_caller_id_announces_it_once() {
+    let conf = "
+[c]
+exten => 1,1,Set(CALLERID(num)=200)
+same => n,Set(CALLERID(num)=200)
+same => n,Set(CALLERID(name)=Bob)
+";
+    let mut h = harness(conf);
+    h.call("null/x", "c", "1");
+    let events = h.until_idle().await;
+    let changes: Vec<(String, String)> = events
+        .iter()
+        .filter(|e| matches!(e.kind, switchyard_core::EventKind::CallerIdChange))
+        .map(|e| {
+            let c = &e.channel.as_ref().unwrap().caller;
+            (c.number.clone(), c.name.clone())
+        })
+        .collect();
+    let (first, second) = (&changes[0], &changes[1]);
+    assert_eq!((changes.len(), first.0.as_str(), second.1.as_str()), (2, "200", "Bob"));
+}
+
+#[tokio::test]
+async fn a_reload_is_announced_with_its_status() {
+    let mut h = harness("[c]\nexten => 1,1,NoOp\n");
+    h.engine.reload().unwrap();
+    let e = h.next_event().await;
+    let switchyard_core::EventKind::Reload { module, status } = &e.kind else { panic!("{:?}", e.kind) };
+    assert_eq!((module.as_str(), *status), ("pbx_config.so", 0));
+}

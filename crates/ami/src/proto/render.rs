@@ -79,9 +79,23 @@ pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
             vec![originate_response(request_id.as_deref(), outcome, ctx)]
         }
         (EventKind::Custom { name, headers, .. }, s) => vec![user_event(name, headers, s)],
+        (EventKind::CallerIdChange, Some(s)) => {
+            vec![with(chan("NewCallerid", Privilege::CALL, s), &[("CID-CallingPres", CALLING_PRES_ALLOWED)])]
+        }
+        (EventKind::Reload { module, status }, _) => vec![reload(module, *status)],
         (EventKind::Shutdown, _) => vec![shutdown()],
         _ => Vec::new(),
     }
+}
+
+/// `CID-CallingPres` as Asterisk describes presentation 0 (Switchyard has no presentation flags yet).
+const CALLING_PRES_ALLOWED: &str = "0 (Presentation Allowed, Not Screened)";
+
+/// `Reload` as `publish_load_message_type` words it.
+fn reload(module: &str, status: u8) -> AmiEvent {
+    let mut e = AmiEvent::new("Reload", Privilege::SYSTEM);
+    e.push("Module", module).push("Status", status.to_string());
+    e
 }
 
 fn chan(name: &'static str, class: Privilege, s: &ChannelSnapshot) -> AmiEvent {

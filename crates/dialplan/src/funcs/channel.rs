@@ -60,6 +60,7 @@ pub(super) fn callerid_read(chan: &Channel, item: &str) -> Result<String, FuncEr
 }
 
 pub(super) fn callerid_write(chan: &mut Channel, item: &str, value: &str) -> Result<(), FuncError> {
+    let before = chan.current().caller.clone();
     let caller = &mut chan.current_mut().caller;
     match item.trim() {
         "num" | "number" | "ani" => value.clone_into(&mut caller.number),
@@ -71,7 +72,9 @@ pub(super) fn callerid_write(chan: &mut Channel, item: &str, value: &str) -> Res
         }
         other => return Err(FuncError::Bad(format!("CALLERID(): cannot set '{other}'"))),
     }
-    chan.publish_snapshot();
+    if chan.current().caller != before {
+        chan.publish(switchyard_core::EventKind::CallerIdChange);
+    }
     Ok(())
 }
 

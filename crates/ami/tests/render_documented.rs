@@ -1,0 +1,43 @@
+//! Events not in the oracle capture, checked against Asterisk's own definitions: `NewCallerid`
+//! (main/manager_channels.c: channel block, then `CID-CallingPres: %d (%s)`) and `Reload`
+//! (main/loader.c `publish_load_message_type`: `Module`, then `Status`, class system).
+
+use std::sync::Arc;
+
+use switchyard_ami::proto::render;
+use switchyard_ami::proto::render::RenderContext;
+use switchyard_core::{
+    BusConfig, CallerId, ChannelId, Direction, Event, EventKind, LineState, Switch, SwitchConfig, SwitchInfo,
+    SystemClock, Timestamp,
+};
+
+fn wire(kind: EventKind, channel: Option<Arc<switchyard_core::ChannelSnapshot>>) -> String {
+    let ev = Event { seq: 1, timestamp: Timestamp(0), kind, channel };
+    render(&ev, &RenderContext::default()).iter().map(|e| String::from_utf8(e.to_bytes().to_vec()).unwrap()).collect()
+}
+
+#[test]
+fn new_callerid_carries_the_channel_block_and_the_presentation() {
+    let sw = Switch::new(SwitchConfig {
+        info: SwitchInfo { version: "0.1.0".into(), hostname: "t".into(), core_uuid: "c".into(), max_channels: 0 },
+        bus: BusConfig::default(),
+        clock: Arc::new(SystemClock),
+    });
+    let id: ChannelId = "00000000-0000-4000-8000-000000000002".parse().unwrap();
+    let mut s = sw.blank_snapshot(id, "sim", "sim/a-00000001".into(), Direction::Outbound);
+    s.state.set_line(LineState::Up).ok();
+    s.caller = CallerId::new("200", "Bob");
+    let got = wire(EventKind::CallerIdChange, Some(Arc::new(s)));
+    assert!(got.starts_with("Event: NewCallerid\r\nPrivilege: call,all\r\nChannel: sim/a-00000001\r\n"), "{got}");
+    assert!(got.contains("\r\nCallerIDNum: 200\r\nCallerIDName: Bob\r\n"), "{got}");
+    assert!(
+        got.ends_with(&format!("Linkedid: {id}\r\nCID-CallingPres: 0 (Presentation Allowed, Not Screened)\r\n\r\n")),
+        "{got}"
+    );
+}
+
+#[test]
+fn reload_names_the_module_and_its_status() {
+    let got = wire(EventKind::Reload { module: "pbx_config.so".into(), status: 0 }, None);
+    assert_eq!(got, "Event: Reload\r\nPrivilege: system,all\r\nModule: pbx_config.so\r\nStatus: 0\r\n\r\n");
+}
