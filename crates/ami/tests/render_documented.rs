@@ -41,3 +41,26 @@ fn reload_names_the_module_and_its_status() {
     let got = wire(EventKind::Reload { module: "pbx_config.so".into(), status: 0 }, None);
     assert_eq!(got, "Event: Reload\r\nPrivilege: system,all\r\nModule: pbx_config.so\r\nStatus: 0\r\n\r\n");
 }
+
+#[test]
+fn dial_begin_and_end_carry_the_caller_then_the_dest_block() {
+    let sw = Switch::new(SwitchConfig {
+        info: SwitchInfo { version: "0.1.0".into(), hostname: "t".into(), core_uuid: "c".into(), max_channels: 0 },
+        bus: BusConfig::default(),
+        clock: Arc::new(SystemClock),
+    });
+    let caller_id: ChannelId = "00000000-0000-4000-8000-000000000003".parse().unwrap();
+    let dest_id: ChannelId = "00000000-0000-4000-8000-000000000004".parse().unwrap();
+    let caller = sw.blank_snapshot(caller_id, "sim", "sim/in-00000001".into(), Direction::Inbound);
+    let dest = Arc::new(sw.blank_snapshot(dest_id, "Local", "Local/100@test-00000002;1".into(), Direction::Outbound));
+    let begin = EventKind::DialBegin { dest: dest.clone(), dialstring: "100@test".into() };
+    let got = wire(begin, Some(Arc::new(caller.clone())));
+    assert!(got.starts_with("Event: DialBegin\r\nPrivilege: call,all\r\nChannel: sim/in-00000001\r\n"), "{got}");
+    // The Dest block has the oracle's DialBegin form: DestChannel … DestLinkedid, then DialString.
+    let dest_block =
+        "\r\nDestChannel: Local/100@test-00000002;1\r\nDestChannelState: 0\r\nDestChannelStateDesc: Down\r\n";
+    assert!(got.contains(dest_block), "{got}");
+    assert!(got.ends_with(&format!("DestLinkedid: {dest_id}\r\nDialString: 100@test\r\n\r\n")), "{got}");
+    let end = wire(EventKind::DialEnd { dest, status: "ANSWER".into() }, Some(Arc::new(caller)));
+    assert!(end.starts_with("Event: DialEnd\r\n") && end.ends_with("\r\nDialStatus: ANSWER\r\n\r\n"), "{end}");
+}

@@ -159,6 +159,20 @@ pub enum EventKind {
         /// Peak of live channels.
         peak: u64,
     },
+    /// This channel started dialing `dest` (AMI `DialBegin`).
+    DialBegin {
+        /// The channel being dialed.
+        dest: Arc<ChannelSnapshot>,
+        /// What was dialed, after the technology (`100@test` for `Local/100@test`).
+        dialstring: String,
+    },
+    /// Dialing `dest` ended with a Dial status (`ANSWER`, `BUSY`, `NOANSWER`, `CANCEL`, …; AMI `DialEnd`).
+    DialEnd {
+        /// The channel that was dialed.
+        dest: Arc<ChannelSnapshot>,
+        /// The status.
+        status: String,
+    },
     /// The channel's caller id changed; the snapshot holds the new one (AMI `NewCallerid`).
     CallerIdChange,
     /// A module's configuration was reloaded (AMI `Reload`): `status` as Asterisk's reload result
@@ -222,6 +236,8 @@ impl EventKind {
             Self::HangupHandlerRun { .. } => "hangup_handler_run",
             Self::BackgroundJob { .. } => "background_job",
             Self::Heartbeat { .. } => "heartbeat",
+            Self::DialBegin { .. } => "dial_begin",
+            Self::DialEnd { .. } => "dial_end",
             Self::CallerIdChange => "callerid_change",
             Self::Reload { .. } => "reload",
         }

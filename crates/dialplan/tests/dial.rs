@@ -144,3 +144,29 @@ same => n,Set(DB(r/pin)=${PIN}|${READSTATUS})
     let h = run(conf).await;
     assert_eq!(r(&h, "pin"), "42|OK");
 }
+
+#[tokio::test]
+async fn dial_announces_each_callee_with_dial_begin_and_dial_end() {
+    let conf = "
+[c]
+exten => 1,1,Dial(sim/a?busy&sim/b?ring=50ms,5,L(100))
+";
+    let mut h = harness(conf);
+    let caller = h.call("null/caller", "c", "1");
+    let events = h.until_idle().await;
+    let dials: Vec<String> = events
+        .iter()
+        .filter(|e| e.channel.as_ref().is_some_and(|c| c.id == caller))
+        .filter_map(|e| match &e.kind {
+            switchyard_core::EventKind::DialBegin { dest, dialstring } => {
+                Some(format!("begin {} {dialstring}", dest.tech))
+            }
+            switchyard_core::EventKind::DialEnd { dest, status } => Some(format!("end {} {status}", dest.name)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dials.len(), 4, "{dials:?}");
+    assert_eq!(&dials[..2], ["begin sim a?busy", "begin sim b?ring=50ms"]);
+    assert!(dials[2].starts_with("end sim/a-") && dials[2].ends_with(" BUSY"), "{dials:?}");
+    assert!(dials[3].starts_with("end sim/b-") && dials[3].ends_with(" ANSWER"), "{dials:?}");
+}

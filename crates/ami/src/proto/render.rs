@@ -79,6 +79,10 @@ pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
             vec![originate_response(request_id.as_deref(), outcome, ctx)]
         }
         (EventKind::Custom { name, headers, .. }, s) => vec![user_event(name, headers, s)],
+        (EventKind::DialBegin { dest, dialstring }, Some(s)) => {
+            vec![dial("DialBegin", s, dest, ("DialString", dialstring))]
+        }
+        (EventKind::DialEnd { dest, status }, Some(s)) => vec![dial("DialEnd", s, dest, ("DialStatus", status))],
         (EventKind::CallerIdChange, Some(s)) => {
             vec![with(chan("NewCallerid", Privilege::CALL, s), &[("CID-CallingPres", CALLING_PRES_ALLOWED)])]
         }
@@ -90,6 +94,14 @@ pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
 
 /// `CID-CallingPres` as Asterisk describes presentation 0 (Switchyard has no presentation flags yet).
 const CALLING_PRES_ALLOWED: &str = "0 (Presentation Allowed, Not Screened)";
+
+/// `DialBegin`/`DialEnd`: the caller's block, the callee's block prefixed `Dest`, then the dial string
+/// or status (main/dial.c's `ast_channel_publish_dial` blobs).
+fn dial(name: &'static str, caller: &ChannelSnapshot, dest: &ChannelSnapshot, last: (&str, &str)) -> AmiEvent {
+    let mut e = AmiEvent::new(name, Privilege::CALL);
+    e.channel("", caller).channel("Dest", dest).push(last.0, last.1);
+    e
+}
 
 /// `Reload` as `publish_load_message_type` words it.
 fn reload(module: &str, status: u8) -> AmiEvent {

@@ -11,7 +11,7 @@ use switchyard_core::app::{AppResult, BoxFuture};
 use switchyard_core::channel::{WaitFor, Woken};
 use switchyard_core::originate::PendingOriginate;
 use switchyard_core::{
-    Channel, ChannelId, HangupCause, OriginateOutcome, OriginateReason, OriginateRequest, OriginateTarget,
+    Channel, ChannelId, EventKind, HangupCause, OriginateOutcome, OriginateReason, OriginateRequest, OriginateTarget,
 };
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
@@ -123,10 +123,15 @@ async fn dial_impl(e: &Arc<Engine>, chan: &mut Channel, args: &str) -> AppResult
     let start = Instant::now();
     let mut calls = JoinSet::new();
     let mut ids = Vec::new();
+    // Callees with no DialEnd yet.
+    let mut ringing = Vec::new();
     for dest in a[0].split('&').map(str::trim).filter(|d| !d.is_empty()) {
         match start_callee(e, chan, dest, timeout, &opts) {
             Ok((pending, rx)) => {
                 ids.push(pending.channel.id());
+                ringing.push(pending.channel.id());
+                let dialstring = dest.split_once('/').map_or(dest, |(_, r)| r).to_owned();
+                chan.publish(EventKind::DialBegin { dest: pending.channel.snapshot(), dialstring });
                 calls.spawn(async move { (pending.outcome().await, rx) });
             }
             Err(why) => tracing::warn!(channel = %chan.current().name, "Unable to create channel '{dest}': {why}"),
@@ -137,6 +142,7 @@ async fn dial_impl(e: &Arc<Engine>, chan: &mut Channel, args: &str) -> AppResult
         let next = tokio::select! {
             r = calls.join_next() => r,
             w = chan.wait_until(None, WaitFor::default()) => {
+                dial_end_all(e, chan, &ringing, "CANCEL");
                 cancel(e, &ids);
                 finish(chan, "CANCEL", start, None);
                 return w.map(|_| String::new());
@@ -144,6 +150,9 @@ async fn dial_impl(e: &Arc<Engine>, chan: &mut Channel, args: &str) -> AppResult
         };
         let Some(Ok((outcome, rx))) = next else { break None };
         let status = status_for(&outcome);
+        ringing.retain(|id| *id != outcome.channel_id);
+        let dest = e.switch.channels().get(outcome.channel_id).map_or(outcome.snapshot.clone(), |h| h.snapshot());
+        chan.publish(EventKind::DialEnd { dest, status: status.to_owned() });
         if outcome.answered {
             break Some((outcome, rx));
         }
@@ -156,6 +165,7 @@ async fn dial_impl(e: &Arc<Engine>, chan: &mut Channel, args: &str) -> AppResult
         return Ok(String::new());
     };
     let others: Vec<ChannelId> = ids.into_iter().filter(|id| *id != outcome.channel_id).collect();
+    dial_end_all(e, chan, &ringing, "CANCEL");
     cancel(e, &others);
     connect(e, chan, outcome, rx, start, &opts).await
 }
@@ -182,6 +192,15 @@ fn start_callee(
         e.dials.forget(id);
         err.to_string()
     })
+}
+
+/// `DialEnd` for callees that are still being dialed.
+fn dial_end_all(e: &Engine, chan: &mut Channel, ids: &[ChannelId], status: &str) {
+    for id in ids {
+        if let Some(h) = e.switch.channels().get(*id) {
+            chan.publish(EventKind::DialEnd { dest: h.snapshot(), status: status.to_owned() });
+        }
+    }
 }
 
 fn cancel(e: &Engine, ids: &[ChannelId]) {
