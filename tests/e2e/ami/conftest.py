@@ -1,16 +1,15 @@
 """Starts the real switchyard binary with the Asterisk Manager Interface on a free port for the AMI
 client tests (panoramisk, asterisk-ami and raw sockets)."""
 
-import os
-import socket
-import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-BINARY = ROOT / "target" / "debug" / "switchyard"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from switchyard_proc import free_port, running  # noqa: E402
+
 USERNAME = "e2e"
 SECRET = "e2e-s3cret"
 
@@ -30,12 +29,6 @@ same => n,Return()
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Switchyard:
     def __init__(self, port, proc, workdir):
         self.host = "127.0.0.1"
@@ -48,8 +41,6 @@ class Switchyard:
 
 @pytest.fixture
 def switchyard():
-    if not BINARY.exists():
-        pytest.fail(f"{BINARY} is missing: run `cargo build -p switchyard` first")
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         config = Path(tmp) / "switchyard.toml"
@@ -64,24 +55,5 @@ def switchyard():
             f'[[ami.users]]\nusername = "{USERNAME}"\nsecret = "{SECRET}"\n\n'
             '[[ami.users]]\nusername = "elsewhere"\nsecret = "x"\npermit = ["10.99.0.0/16"]\n'
         )
-        proc = subprocess.Popen(
-            [str(BINARY), "run", "--config", str(config)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env={**os.environ, "RUST_LOG": "warn"},
-        )
-        try:
-            for line in proc.stdout:
-                if "Stop with Ctrl-C" in line:
-                    break
-            else:
-                pytest.fail("switchyard exited before printing its banner")
+        with running(config, pytest.fail) as proc:
             yield Switchyard(port, proc, tmp)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()

@@ -31,16 +31,8 @@ pub fn write_config(dir: &Path, extra: &str) -> PathBuf {
 /// Starts the switch and reads its banner up to the last line, which is printed once it serves.
 pub fn start(extra: &str) -> Running {
     let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), extra);
-    let mut child = Command::new(BIN)
-        .args(["run", "--config"])
-        .arg(&config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout_lines = read_banner(&mut child);
-    Running { child, config, stdout_lines, dir: Some(dir) }
+    write_config(dir.path(), extra);
+    restart_in(dir)
 }
 
 impl Running {
@@ -80,7 +72,7 @@ pub fn http_get(addr: &str, path: &str) -> String {
     out
 }
 
-/// Starts the switch again in the same directory (after a crash or a stop).
+/// Starts the switch in `dir` (its `switchyard.toml`): first start, or again after a crash or a stop.
 pub fn restart_in(dir: tempfile::TempDir) -> Running {
     let config = dir.path().join("switchyard.toml");
     let mut child = Command::new(BIN)
