@@ -18,6 +18,7 @@ pub mod dialplan;
 pub mod event;
 pub mod id;
 pub mod inbound;
+pub mod media;
 pub mod originate;
 pub mod registry;
 pub mod snapshot;

@@ -7,6 +7,11 @@ use crate::event::EventKind;
 use crate::state::Phase;
 
 impl Channel {
+    /// The channel's media, when its far end carries any.
+    pub fn media(&self) -> Option<std::sync::Arc<dyn crate::media::MediaPort>> {
+        self.shared.media.clone()
+    }
+
     /// The bridge this channel is in, if any.
     pub fn bridge_id(&self) -> Option<&str> {
         self.bridge.as_ref().map(|(id, _)| id.as_str())
@@ -22,6 +27,9 @@ impl Channel {
         self.snap.bridge_id = Some(bridge_id.clone());
         self.set_phase(Phase::ExchangeMedia);
         let other = peer.snapshot();
+        if let (Some(mine), Some(theirs)) = (self.media(), peer.media()) {
+            mine.link(&theirs);
+        }
         self.bridge = Some((bridge_id.clone(), peer));
         self.publish(EventKind::Bridge { bridge_id, other });
     }
@@ -33,6 +41,9 @@ impl Channel {
         let Some((id, peer)) = self.bridge.take() else { return };
         self.snap.bridge_id = None;
         self.unbridged = true;
+        if let Some(media) = self.media() {
+            media.unlink();
+        }
         self.publish(EventKind::Unbridge { bridge_id: id, other: peer.snapshot() });
         if self.var("hangup_after_bridge") == Some("true") {
             self.request_hangup(HangupCause::NORMAL_CLEARING, "bridge peer left");
@@ -45,6 +56,9 @@ impl Channel {
     pub(crate) fn leave_bridge(&mut self, notify_peer: bool) {
         let Some((bridge_id, peer)) = self.bridge.take() else { return };
         self.snap.bridge_id = None;
+        if let Some(media) = self.media() {
+            media.unlink();
+        }
         if notify_peer {
             let _ = peer.send(ChannelCommand::PeerLeft { bridge_id: bridge_id.clone() });
         }

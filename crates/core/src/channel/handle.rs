@@ -8,13 +8,20 @@ use tokio::sync::mpsc;
 use crate::cause::HangupCause;
 use crate::channel::ChannelCommand;
 use crate::id::ChannelId;
+use crate::media::MediaPort;
 use crate::snapshot::ChannelSnapshot;
 use crate::tech::RemoteAction;
 
-/// State shared between a channel's task and its handles: the latest published snapshot.
-#[derive(Debug)]
+/// State shared between a channel's task and its handles: the latest published snapshot, and the media.
 pub(crate) struct ChannelShared {
     pub(crate) snapshot: RwLock<Arc<ChannelSnapshot>>,
+    pub(crate) media: Option<Arc<dyn MediaPort>>,
+}
+
+impl std::fmt::Debug for ChannelShared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChannelShared").field("snapshot", &self.snapshot).field("media", &self.media.is_some()).finish()
+    }
 }
 
 /// The channel is gone: its task has ended.
@@ -73,6 +80,11 @@ impl ChannelHandle {
     /// Delivers something the far end did.
     pub fn remote(&self, action: RemoteAction) -> Result<(), ChannelGone> {
         self.send(ChannelCommand::Remote(action))
+    }
+
+    /// The channel's media, when its far end carries any (for `uuid_broadcast`, `uuid_record`, …).
+    pub fn media(&self) -> Option<Arc<dyn MediaPort>> {
+        self.shared.media.clone()
     }
 
     /// True while the task runs.

@@ -32,7 +32,8 @@ pub(crate) fn spawn_channel(
     endpoint: Box<dyn Endpoint>,
     plan: ChannelPlan,
 ) -> ChannelHandle {
-    let shared = Arc::new(ChannelShared { snapshot: RwLock::new(Arc::new(snap.clone())) });
+    let media = endpoint.media();
+    let shared = Arc::new(ChannelShared { snapshot: RwLock::new(Arc::new(snap.clone())), media });
     let (tx, rx) = mpsc::unbounded_channel();
     let handle = ChannelHandle::new(snap.id, shared.clone(), tx);
     let mut endpoint = endpoint;

@@ -67,6 +67,10 @@ pub trait Endpoint: Send + 'static {
     fn media_mode(&self) -> &'static str {
         "none"
     }
+    /// The far end's media, if it carries any (SIP with RTP); read once when the channel is created.
+    fn media(&self) -> Option<std::sync::Arc<dyn crate::media::MediaPort>> {
+        None
+    }
 }
 
 /// A channel technology (`sim`, `null`, later `SIP`, `PJSIP`, `sofia`, `Local`, `loopback`).
