@@ -69,3 +69,11 @@ pub trait MediaPort: Send + Sync + 'static {
     /// For implementations to recognise their own ports in [`MediaPort::link`].
     fn as_any(&self) -> &dyn Any;
 }
+
+impl crate::channel::Channel {
+    /// Puts a digit back at the head of the channel's DTMF queue: a prompt interrupted by a digit
+    /// (Asterisk `Background`) leaves it for the `WaitExten`/`Read` that follows.
+    pub fn unread_digit(&mut self, digit: char) {
+        self.dtmf.push_front(digit);
+    }
+}

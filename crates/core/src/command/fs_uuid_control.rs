@@ -72,16 +72,24 @@ fn transfer(sw: &Switch, args: &[String]) -> CommandOutput {
     }
 }
 
-/// Switchyard has no media to interrupt yet: the channel is checked and nothing else happens.
+/// Stops what the channel is playing (and, Switchyard being queue-less per file, what is queued after
+/// it); channels without media are only checked.
 fn break_media(sw: &Switch, args: &[String]) -> CommandOutput {
     let Some(id) = args.first() else { return CommandOutput::usage(&UUID_BREAK) };
     match live(sw, id) {
-        Some(_) => CommandOutput::ok("+OK\n"),
+        Some(h) => {
+            if let Some(media) = h.media() {
+                media.stop_playback();
+            }
+            CommandOutput::ok("+OK\n")
+        }
         None => CommandOutput::failure(NO_SUCH_CHANNEL),
     }
 }
 
-/// Without media, hold is not available: FreeSWITCH's failure text.
+/// Without media, hold is not available: FreeSWITCH's failure text. The media crate replaces this
+/// command with one that plays music on hold to the bridge peer and then calls this one (the hook for
+/// marking the channel held).
 fn hold(sw: &Switch, args: &[String]) -> CommandOutput {
     let _ = sw;
     match args.iter().find(|a| !matches!(a.as_str(), "off" | "toggle")) {

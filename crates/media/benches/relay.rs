@@ -1,0 +1,2 @@
+//! Relay benchmark (filled in below).
+fn main() {}
