@@ -120,13 +120,26 @@ async fn dial_impl(e: &Arc<Engine>, chan: &mut Channel, args: &str) -> AppResult
     let a = crate::args::split(args, ',');
     let timeout = a.get(1).and_then(|t| t.trim().parse::<f64>().ok()).filter(|t| *t > 0.0);
     let opts = parse_options(a.get(2).map_or("", String::as_str));
+    let dests: Vec<String> = a[0].split('&').map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned).collect();
+    dial_dests(e, chan, &dests, timeout, &opts).await
+}
+
+/// Dials `dests` at once and bridges the first to answer, as `Dial` does; also the entry point of
+/// FreeSWITCH's `bridge`, whose dial strings may hold `&` and `,` (so they come already split).
+pub(crate) async fn dial_dests(
+    e: &Arc<Engine>,
+    chan: &mut Channel,
+    dests: &[String],
+    timeout: Option<f64>,
+    opts: &DialOptions,
+) -> AppResult {
     let start = Instant::now();
     let mut calls = JoinSet::new();
     let mut ids = Vec::new();
     // Callees with no DialEnd yet.
     let mut ringing = Vec::new();
-    for dest in a[0].split('&').map(str::trim).filter(|d| !d.is_empty()) {
-        match start_callee(e, chan, dest, timeout, &opts) {
+    for dest in dests.iter().map(String::as_str) {
+        match start_callee(e, chan, dest, timeout, opts) {
             Ok((pending, rx)) => {
                 ids.push(pending.channel.id());
                 ringing.push(pending.channel.id());
@@ -167,7 +180,7 @@ async fn dial_impl(e: &Arc<Engine>, chan: &mut Channel, args: &str) -> AppResult
     let others: Vec<ChannelId> = ids.into_iter().filter(|id| *id != outcome.channel_id).collect();
     dial_end_all(e, chan, &ringing, "CANCEL");
     cancel(e, &others);
-    connect(e, chan, outcome, rx, start, &opts).await
+    connect(e, chan, outcome, rx, start, opts).await
 }
 
 fn start_callee(

@@ -1,0 +1,170 @@
+//! Hunting, FreeSWITCH's first phase: walk a context's extensions, evaluate their conditions,
+//! collect the actions (and anti-actions) to run, run `inline="true"` ones at once, and stop at the
+//! first matching extension unless it says `continue="true"`.
+
+use std::borrow::Cow;
+
+use switchyard_core::app::BoxFuture;
+
+use super::model::{Action, Break, Condition, FieldTest, FieldTests, RegexMode, XmlContext, XmlExtension};
+use super::time::CivilTime;
+
+/// What hunting needs from the channel being routed.
+pub trait HuntEnv: Send {
+    /// The value of a condition field: a caller-profile field (`destination_number`…), a channel
+    /// variable name, or text with `${…}` references.
+    fn field(&mut self, field: &str) -> String;
+    /// Expands `${…}` in an inline action's data.
+    fn expand(&mut self, text: &str) -> String;
+    /// Runs an inline action now.
+    fn inline<'a>(&'a mut self, app: &'a str, data: &'a str) -> BoxFuture<'a, ()>;
+    /// The time time conditions are evaluated against.
+    fn now(&self) -> CivilTime;
+}
+
+/// An action chosen by hunting, its `$N` captures already substituted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Planned {
+    /// Application.
+    pub app: String,
+    /// Data with captures substituted (`${…}` is expanded when it runs).
+    pub data: String,
+    /// The extension it came from.
+    pub extension: String,
+    /// `file:line` of the action.
+    pub source: String,
+}
+
+/// Field values read during one hunt (fields are read again after an inline action).
+#[derive(Default)]
+struct FieldCache(Vec<(String, String)>);
+
+impl FieldCache {
+    fn get(&mut self, env: &mut dyn HuntEnv, field: &str) -> String {
+        if let Some((_, v)) = self.0.iter().find(|(f, _)| f == field) {
+            return v.clone();
+        }
+        let v = env.field(field);
+        if !field.contains("${") {
+            self.0.push((field.to_owned(), v.clone()));
+        }
+        v
+    }
+}
+
+/// Hunts `ctx`; returns the actions to execute in order.
+pub async fn hunt(ctx: &XmlContext, env: &mut dyn HuntEnv) -> Vec<Planned> {
+    let mut out = Vec::new();
+    let mut cache = FieldCache::default();
+    for ext in &ctx.extensions {
+        if extension(ext, env, &mut cache, &mut out).await && !ext.continue_on_match {
+            break;
+        }
+    }
+    out
+}
+
+/// Evaluates one extension's conditions; true when the last one evaluated was true.
+async fn extension(ext: &XmlExtension, env: &mut dyn HuntEnv, cache: &mut FieldCache, out: &mut Vec<Planned>) -> bool {
+    let mut proceed = false;
+    for cond in &ext.conditions {
+        let caps = evaluate(cond, env, cache);
+        proceed = caps.is_some();
+        match &caps {
+            Some(caps) => add(ext, &cond.actions, caps.as_deref(), env, cache, out).await,
+            None => add(ext, &cond.anti_actions, None, env, cache, out).await,
+        }
+        let stop = match cond.brk {
+            Break::OnFalse => !proceed,
+            Break::OnTrue => proceed,
+            Break::Always => true,
+            Break::Never => false,
+        };
+        if stop {
+            break;
+        }
+    }
+    proceed
+}
+
+async fn add(
+    ext: &XmlExtension,
+    actions: &[Action],
+    caps: Option<&[String]>,
+    env: &mut dyn HuntEnv,
+    cache: &mut FieldCache,
+    out: &mut Vec<Planned>,
+) {
+    for a in actions {
+        let data = match caps {
+            Some(caps) => substitute_captures(&a.data, caps),
+            None => Cow::Borrowed(a.data.as_str()),
+        };
+        if a.inline {
+            let data = env.expand(&data);
+            env.inline(&a.app, &data).await;
+            cache.0.clear();
+            continue;
+        }
+        out.push(Planned {
+            app: a.app.clone(),
+            data: data.into_owned(),
+            extension: ext.name.clone(),
+            source: format!("{}:{}", a.source.file, a.source.line),
+        });
+    }
+}
+
+/// `None` when the condition is false; `Some(captures)` when true (`Some(None)` without a regex).
+fn evaluate(cond: &Condition, env: &mut dyn HuntEnv, cache: &mut FieldCache) -> Option<Option<Vec<String>>> {
+    if !cond.test.time.is_empty() {
+        let now = env.now();
+        if !cond.test.time.iter().all(|t| t.matches(&now)) {
+            return None;
+        }
+    }
+    let mut check = |t: &FieldTest| {
+        let value = cache.get(env, &t.field);
+        t.regex.captures(&value)
+    };
+    match &cond.test.fields {
+        FieldTests::None => Some(None),
+        FieldTests::One(t) => check(t).map(Some),
+        FieldTests::Many(RegexMode::All, tests) => {
+            let mut last = None;
+            for t in tests {
+                last = Some(check(t)?);
+            }
+            Some(last)
+        }
+        FieldTests::Many(RegexMode::Any, tests) => tests.iter().find_map(&mut check).map(Some),
+        FieldTests::Many(RegexMode::Xor, tests) => {
+            let mut hits = tests.iter().filter_map(&mut check);
+            let first = hits.next()?;
+            hits.next().is_none().then_some(Some(first))
+        }
+    }
+}
+
+/// `$N` (one or more digits) replaced by capture N (empty when there is none).
+pub fn substitute_captures<'a>(data: &'a str, caps: &[String]) -> Cow<'a, str> {
+    if !data.contains('$') {
+        return Cow::Borrowed(data);
+    }
+    let mut out = String::with_capacity(data.len());
+    let mut chars = data.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let digits_start = i + 1;
+        if c != '$' || !data[digits_start..].starts_with(|d: char| d.is_ascii_digit()) {
+            out.push(c);
+            continue;
+        }
+        let len = data[digits_start..].chars().take_while(char::is_ascii_digit).count();
+        let n: usize = data[digits_start..digits_start + len].parse().unwrap_or(usize::MAX);
+        out.push_str(caps.get(n).map_or("", String::as_str));
+        for _ in 0..len {
+            chars.next();
+        }
+    }
+    Cow::Owned(out)
+}
