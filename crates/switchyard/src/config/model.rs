@@ -167,6 +167,11 @@ pub struct SipConfig {
     pub listen: Vec<SipListen>,
     pub rtp_ports: RtpPorts,
     pub users: Vec<SipUser>,
+    /// Dialplan context for INVITEs from callers that are not `[[sip.users]]` (FreeSWITCH's `public`);
+    /// empty refuses them with 403.
+    pub guest_context: String,
+    /// Digest realm of the registrar.
+    pub realm: String,
 }
 
 impl Default for SipConfig {
@@ -176,6 +181,8 @@ impl Default for SipConfig {
             listen: vec![on(SipTransport::Udp), on(SipTransport::Tcp)],
             rtp_ports: RtpPorts { first: 20000, last: 30000 },
             users: Vec::new(),
+            guest_context: "public".to_string(),
+            realm: "switchyard".to_string(),
         }
     }
 }

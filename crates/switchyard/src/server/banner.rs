@@ -12,6 +12,7 @@ pub fn print(
     generated: Option<&GeneratedCredentials>,
     control: &Path,
     metrics: Option<SocketAddr>,
+    sip: &[(switchyard_sip::wire::Transport, SocketAddr)],
 ) {
     let source = if embedded { "the embedded default config" } else { "its config file" };
     println!("Switchyard {} is running on {source}.", env!("CARGO_PKG_VERSION"));
@@ -21,6 +22,11 @@ pub fn print(
         println!("  metrics:        http://{addr}/metrics");
     }
     print_protocols(cfg);
+    if !sip.is_empty() {
+        let list: Vec<String> =
+            sip.iter().map(|(t, a)| format!("{}:{a}", t.via_token().to_ascii_lowercase())).collect();
+        println!("  SIP:            {}", list.join(", "));
+    }
     if let Some(g) = generated {
         print_credentials(g);
     }

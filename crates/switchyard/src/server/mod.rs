@@ -9,6 +9,7 @@ mod datadir;
 mod esl;
 mod metrics;
 mod sched;
+mod sip;
 mod store;
 
 use std::sync::Arc;
@@ -48,8 +49,9 @@ async fn serve(
     esl::start(&cfg, switch.clone()).await?;
     let scheduler = sched::start(&cfg, &switch, store.clone()).await?;
     ami::start(&cfg, switch.clone(), store.clone(), scheduler, dialplan).await?;
+    let sip_bound = sip::start(&cfg, switch.clone(), None).await;
     tokio::spawn(cpu::sample_idle_cpu(switch.clone()));
-    banner::print(&cfg, embedded, generated.as_ref(), &control_path, metrics_addr);
+    banner::print(&cfg, embedded, generated.as_ref(), &control_path, metrics_addr, &sip_bound);
     let control_task = tokio::spawn(control.serve());
     wait_for_signal().await?;
     tracing::info!("shutting down: hanging up channels");
