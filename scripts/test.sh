@@ -14,6 +14,8 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
 if command -v python3 >/dev/null 2>&1 && ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
     need_apt+=(python3-venv)
 fi
+# SIP end-to-end tests and benchmarks drive SIPp (Debian package sip-tester).
+command -v sipp >/dev/null 2>&1 || need_apt+=(sip-tester)
 if [ "${#need_apt[@]}" -gt 0 ]; then
     log "installing apt packages: ${need_apt[*]}"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,0 +1,172 @@
+"""Starts the real switchyard binary with SIP (UDP and TCP on one free port), two registrar accounts,
+the Event Socket for watching events, and a dialplan for the SIP end-to-end tests (SIPp, raw sockets,
+pjsua2)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import switchyard_proc  # noqa: E402
+from switchyard_proc import free_port, running  # noqa: E402
+
+# A binary built elsewhere (e.g. with CARGO_TARGET_DIR) can be tested with SWITCHYARD_BIN=path.
+if os.environ.get("SWITCHYARD_BIN"):
+    switchyard_proc.BINARY = Path(os.environ["SWITCHYARD_BIN"])
+BINARY = switchyard_proc.BINARY
+
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+ESL_PASSWORD = "e2e-esl"
+
+EXTENSIONS = """
+[public]
+exten => 600,1,Answer()
+same => n,Wait(30)
+exten => 601,1,Wait(30)
+exten => 602,1,Busy()
+
+[office]
+exten => 700,1,Answer()
+same => n,Read(digits,,4,,,10)
+same => n,Set(DB(test/digits)=${digits})
+same => n,Hangup()
+exten => 1001,1,Dial(PJSIP/1001,10)
+"""
+
+
+def free_udp_tcp_port():
+    for _ in range(50):
+        port = free_port()
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            try:
+                u.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no free port for both UDP and TCP")
+
+
+class Switchyard:
+    def __init__(self, sip_port, esl_port, config, proc, workdir):
+        self.host = "127.0.0.1"
+        self.sip_port = sip_port
+        self.esl_port = esl_port
+        self.config = config
+        self.proc = proc
+        self.workdir = Path(workdir)
+
+    def cli(self, command):
+        out = subprocess.run(
+            [str(BINARY), "cli", "--config", str(self.config), "-x", command],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+        return out.stdout
+
+    def sipp(self, scenario, service, *extra, transport="u1", calls=1, timeout=20):
+        """Runs one SIPp scenario from scenarios/; returns (exit code, output of its error log)."""
+        if shutil.which("sipp") is None:
+            pytest.fail("sipp is missing: scripts/test.sh installs the Debian package sip-tester")
+        args = [
+            "sipp",
+            f"{self.host}:{self.sip_port}",
+            "-sf",
+            str(SCENARIOS / scenario),
+            "-s",
+            service,
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(free_udp_tcp_port()),
+            "-t",
+            transport,
+            "-m",
+            str(calls),
+            "-nostdin",
+            "-timeout",
+            f"{timeout}s",
+            "-trace_err",
+            *extra,
+        ]
+        res = subprocess.run(args, cwd=self.workdir, capture_output=True, text=True, timeout=timeout + 10)
+        errors = "".join(p.read_text(errors="replace") for p in self.workdir.glob("*_errors.log"))
+        for p in self.workdir.glob("*_errors.log"):
+            p.unlink()
+        return res.returncode, errors
+
+
+@pytest.fixture
+def switchyard():
+    with tempfile.TemporaryDirectory() as tmp:
+        sip_port, esl_port = free_udp_tcp_port(), free_port()
+        config = Path(tmp) / "switchyard.toml"
+        extensions = Path(tmp) / "extensions.conf"
+        extensions.write_text(EXTENSIONS)
+        config.write_text(
+            '[general]\ndata_dir = "data"\n\n'
+            f'[dialplan]\nasterisk = ["{extensions}"]\n\n'
+            "[ami]\nenabled = false\n\n"
+            f'[esl]\nenabled = true\nlisten = "127.0.0.1:{esl_port}"\npassword = "{ESL_PASSWORD}"\n\n'
+            f'[sip]\nlisten = ["udp:127.0.0.1:{sip_port}", "tcp:127.0.0.1:{sip_port}"]\n'
+            'rtp_ports = "31000-31998"\n\n'
+            '[[sip.users]]\nusername = "1000"\npassword = "p1000"\ncontext = "office"\n\n'
+            '[[sip.users]]\nusername = "1001"\npassword = "p1001"\ncontext = "office"\n'
+        )
+        with running(config, pytest.fail) as proc:
+            yield Switchyard(sip_port, esl_port, config, proc, tmp)
+
+
+class EslWatch:
+    """A raw Event Socket connection subscribed to some events; `wait_for` reads until a text appears."""
+
+    def __init__(self, port, events):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.buf = b""
+        self._until(b"auth/request")
+        self.sock.sendall(f"auth {ESL_PASSWORD}\n\n".encode())
+        self._until(b"+OK accepted")
+        self.sock.sendall(f"event plain {events}\n\n".encode())
+        self._until(b"+OK event listener enabled")
+        self.buf = b""
+
+    def _until(self, needle, timeout=10):
+        deadline = time.monotonic() + timeout
+        while needle not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"{needle!r} not seen in {timeout}s; got {self.buf[-2000:]!r}")
+            self.sock.settimeout(left)
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise AssertionError(f"ESL closed before {needle!r}")
+            self.buf += chunk
+
+    def wait_for(self, text, timeout=10):
+        """Waits for url-encoded `text` (as it appears in a plain event) and returns everything read."""
+        self._until(text.encode(), timeout)
+        return self.buf.decode(errors="replace")
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture
+def esl_watch(switchyard):
+    watches = []
+
+    def make(events):
+        w = EslWatch(switchyard.esl_port, events)
+        watches.append(w)
+        return w
+
+    yield make
+    for w in watches:
+        w.close()
