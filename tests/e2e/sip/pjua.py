@@ -1,0 +1,71 @@
+"""A real PJSIP user agent (pjsua2 from the pjsua2-python wheel) for the end-to-end tests: null audio
+device, UDP on loopback, everything driven from the calling thread (no pjsua worker threads)."""
+
+import time
+
+import pjsua2 as pj
+
+
+class Call(pj.Call):
+    def __init__(self, acc, call_id=pj.PJSUA_INVALID_ID):
+        super().__init__(acc, call_id)
+        self.states = []
+
+    def onCallState(self, prm):
+        self.states.append(self.getInfo().state)
+
+
+class Account(pj.Account):
+    def __init__(self):
+        super().__init__()
+        self.incoming = []
+
+    def onIncomingCall(self, prm):
+        self.incoming.append(Call(self, prm.callId))
+
+
+class UserAgent:
+    def __init__(self):
+        self.ep = pj.Endpoint()
+        self.ep.libCreate()
+        cfg = pj.EpConfig()
+        cfg.uaConfig.threadCnt = 0
+        cfg.uaConfig.mainThreadOnly = True
+        cfg.logConfig.level = 1
+        cfg.logConfig.consoleLevel = 1
+        self.ep.libInit(cfg)
+        tcfg = pj.TransportConfig()
+        tcfg.port = 0
+        tcfg.boundAddress = "127.0.0.1"
+        self.ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, tcfg)
+        self.ep.libStart()
+        self.ep.audDevManager().setNullDev()
+        self.accounts = []
+
+    def poll_until(self, cond, timeout=10.0, what="condition"):
+        deadline = time.monotonic() + timeout
+        while not cond():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            self.ep.libHandleEvents(20)
+
+    def register(self, user, password, port):
+        acfg = pj.AccountConfig()
+        acfg.idUri = f"sip:{user}@127.0.0.1:{port}"
+        acfg.regConfig.registrarUri = f"sip:127.0.0.1:{port}"
+        acfg.sipConfig.authCreds.append(pj.AuthCredInfo("digest", "*", user, 0, password))
+        acc = Account()
+        acc.create(acfg)
+        self.accounts.append(acc)
+        self.poll_until(lambda: acc.getInfo().regIsActive, what=f"registration of {user}")
+        return acc
+
+    def call(self, acc, uri):
+        call = Call(acc)
+        call.makeCall(uri, pj.CallOpParam(True))
+        return call
+
+    def close(self):
+        for acc in self.accounts:
+            acc.shutdown()
+        self.ep.libDestroy()
