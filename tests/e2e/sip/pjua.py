@@ -1,6 +1,7 @@
 """A real PJSIP user agent (pjsua2 from the pjsua2-python wheel) for the end-to-end tests: null audio
 device, UDP on loopback, everything driven from the calling thread (no pjsua worker threads)."""
 
+import gc
 import time
 
 import pjsua2 as pj
@@ -66,6 +67,13 @@ class UserAgent:
         return call
 
     def close(self):
+        # Call objects must be gone before the library is destroyed (their destructor asserts).
+        self.ep.hangupAllCalls()
+        for acc in self.accounts:
+            acc.incoming.clear()
+        gc.collect()
         for acc in self.accounts:
             acc.shutdown()
+        self.accounts.clear()
+        gc.collect()
         self.ep.libDestroy()
