@@ -86,4 +86,6 @@ pub(crate) fn register(switch: &Switch, engine: &Arc<Engine>) {
 /// Application names this crate and the core provide (for load-time checks).
 pub fn known_names() -> impl Iterator<Item = &'static str> {
     APPS.iter().flat_map(|(n, _)| n.iter().copied()).chain(["Answer", "Hangup", "Wait", "NoOp", "sleep", "park"])
+        // The media crate's applications (it replaces Echo/Playback/Background/SendDTMF above).
+        .chain(["MusicOnHold", "Record", "endless_playback", "record_session", "stop_record_session", "send_dtmf"])
 }

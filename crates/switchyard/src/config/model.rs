@@ -24,6 +24,7 @@ pub struct Config {
     pub bus: BusConfig,
     pub core: CoreConfig,
     pub scheduler: SchedulerConfig,
+    pub media: MediaConfig,
 }
 
 impl Config {
@@ -260,6 +261,28 @@ pub struct SchedulerConfig {
 impl Default for SchedulerConfig {
     fn default() -> Self {
         SchedulerConfig { overdue_grace_s: 60 }
+    }
+}
+
+/// `[media]`: where the media applications find prompts and music on hold and put recordings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// Prompts for `Playback`/`Background`/`playback` (`hello-world` plays `<prompts_dir>/hello-world.wav`).
+    pub prompts_dir: PathBuf,
+    /// Music on hold: WAV files; a subdirectory is a class (`MusicOnHold(jazz)`, `local_stream://jazz`).
+    pub moh_dir: PathBuf,
+    /// Where relative `Record`/`record`/`record_session`/`uuid_record` paths are written.
+    pub recordings_dir: PathBuf,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig {
+            prompts_dir: PathBuf::from("sounds"),
+            moh_dir: PathBuf::from("sounds/moh"),
+            recordings_dir: PathBuf::from("recordings"),
+        }
     }
 }
 

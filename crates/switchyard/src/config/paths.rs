@@ -15,6 +15,9 @@ pub(crate) fn resolve_paths(cfg: &mut Config, base: &Path) {
     for path in cfg.dialplan.asterisk.iter_mut().chain(&mut cfg.dialplan.freeswitch) {
         *path = base.join(&*path);
     }
+    for dir in [&mut cfg.media.prompts_dir, &mut cfg.media.moh_dir, &mut cfg.media.recordings_dir] {
+        *dir = base.join(&*dir);
+    }
     cfg.store.url = Some(match cfg.store.url.take() {
         None => default_store_url(&cfg.general.data_dir),
         Some(StoreUrl::Sqlite(path)) if path != Path::new(SQLITE_IN_MEMORY) => StoreUrl::Sqlite(base.join(path)),

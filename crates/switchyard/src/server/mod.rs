@@ -40,6 +40,7 @@ async fn serve(
 ) -> anyhow::Result<()> {
     let switch = build_switch(&cfg);
     let dialplan = switchyard_dialplan::install(&switch, store.clone(), &cfg.dialplan.asterisk).context("dialplan")?;
+    switchyard_media::install(&switch, media_settings(&cfg));
     let control_path = cfg.general.data_dir.join(crate::control_proto::SOCKET_NAME);
     let control = control::ControlServer::bind(&control_path, switch.clone())?;
     let metrics_addr = match cfg.metrics.enabled {
@@ -64,6 +65,15 @@ async fn serve(
     tokio::task::spawn_blocking(move || store.flush()).await?.context("flushing the store")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The media apps' directories from `[media]` (after the dialplan's install: they replace its stand-ins).
+fn media_settings(cfg: &Config) -> switchyard_media::MediaSettings {
+    switchyard_media::MediaSettings {
+        prompts_dir: cfg.media.prompts_dir.clone(),
+        moh_dir: cfg.media.moh_dir.clone(),
+        recordings_dir: cfg.media.recordings_dir.clone(),
+    }
 }
 
 fn build_switch(cfg: &Config) -> Switch {
