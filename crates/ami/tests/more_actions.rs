@@ -134,9 +134,14 @@ async fn show_dialplan_lists_priorities_with_counts_and_refuses_unknown_contexts
         priority,
         application: app.into(),
         app_data: String::new(),
+        include: None,
     };
-    let plan =
-        vec![entry("test", "100", 1, "Answer"), entry("test", "100", 2, "Hangup"), entry("other", "s", 1, "NoOp")];
+    let plan = vec![
+        entry("test", "100", 1, "Answer"),
+        entry("test", "100", 2, "Hangup"),
+        DialplanEntry::include("test", "other"),
+        entry("other", "s", 1, "NoOp"),
+    ];
     let sw = switch();
     let addr = common::server_with(&sw, move |c| c.dialplan = Some(std::sync::Arc::new(move || plan.clone()))).await;
     let mut c = Client::admin(addr).await;
@@ -147,11 +152,17 @@ async fn show_dialplan_lists_priorities_with_counts_and_refuses_unknown_contexts
         "Event: ListDialplan\r\nActionID: id-ShowDialPlan-1\r\nContext: test\r\nExtension: 100\r\nPriority: 1\r\n"
     ));
     assert_eq!(c.next().await.get("Application"), Some("Hangup"));
+    let include = c.next().await;
+    assert_eq!(
+        include.raw,
+        "Event: ListDialplan\r\nActionID: id-ShowDialPlan-1\r\nContext: test\r\nIncludeContext: other\r\n\
+         Registrar: pbx_config\r\n\r\n"
+    );
     let done = c.next().await;
     assert_eq!(done.event(), Some("ShowDialPlanComplete"));
     assert_eq!(
-        (done.get("ListItems"), done.get("ListExtensions"), done.get("ListContexts")),
-        (Some("2"), Some("1"), Some("1"))
+        (done.get("ListItems"), done.get("ListExtensions"), done.get("ListPriorities"), done.get("ListContexts")),
+        (Some("3"), Some("1"), Some("2"), Some("1"))
     );
     let r = c.action("ShowDialPlan", &[("Context", "nope")]).await;
     assert_eq!(r.get("Message"), Some("Did not find context nope"));

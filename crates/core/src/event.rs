@@ -80,6 +80,8 @@ pub enum EventKind {
         bridge_id: String,
         /// The peer channel.
         other: Arc<ChannelSnapshot>,
+        /// Channels in the bridge once this one entered (AMI `BridgeNumChannels`).
+        members: usize,
     },
     /// A channel left a bridge (AMI `BridgeLeave`, ESL `CHANNEL_UNBRIDGE`).
     Unbridge {
@@ -87,6 +89,60 @@ pub enum EventKind {
         bridge_id: String,
         /// The peer channel.
         other: Arc<ChannelSnapshot>,
+        /// Channels still in the bridge once this one left.
+        members: usize,
+    },
+    /// A bridge was created, before any channel enters it (AMI `BridgeCreate`).
+    BridgeCreate {
+        /// Bridge id.
+        bridge_id: String,
+    },
+    /// The last channel left a bridge, which is gone (AMI `BridgeDestroy`).
+    BridgeDestroy {
+        /// Bridge id.
+        bridge_id: String,
+    },
+    /// The channel was put on hold or taken off it (ESL `CHANNEL_HOLD`/`CHANNEL_UNHOLD`, AMI
+    /// `Hold`/`Unhold`). Published by `Channel::set_hold`.
+    Hold {
+        /// True when the channel is now on hold.
+        on: bool,
+    },
+    /// The channel's media codec was set (ESL `CODEC`): published by the media side with
+    /// `Channel::publish_codec` when it negotiates or changes a codec.
+    Codec {
+        /// The read codec.
+        read: CodecInfo,
+        /// The write codec, when this is the write side's change (FreeSWITCH fires one event per side).
+        write: Option<CodecInfo>,
+    },
+    /// A device's aggregated state changed (AMI `DeviceStateChange`), derived from its channels.
+    DeviceState {
+        /// Device, e.g. `SIP/1000` or `Local/100@test`.
+        device: String,
+        /// The new state.
+        state: DeviceState,
+    },
+    /// A `Local` channel pair was created (AMI `LocalBridge`); the event has no main channel.
+    LocalBridge {
+        /// The `;1` leg.
+        one: Arc<ChannelSnapshot>,
+        /// The `;2` leg.
+        two: Arc<ChannelSnapshot>,
+        /// Context dialed.
+        context: String,
+        /// Extension dialed.
+        exten: String,
+        /// Whether optimisation was allowed (no `/n`); Switchyard never optimises a pair away.
+        optimize: bool,
+    },
+    /// A channel being dialed signalled progress (AMI `DialState`, `DialStatus: RINGING|PROGRESS`).
+    /// Without a main channel when no channel dialed it (originate).
+    DialState {
+        /// The channel being dialed.
+        dest: Arc<ChannelSnapshot>,
+        /// `RINGING`, `PROGRESS` or `PROCEEDING`.
+        status: String,
     },
     /// An originate finished (AMI `OriginateResponse`).
     OriginateResult {
@@ -159,7 +215,8 @@ pub enum EventKind {
         /// Peak of live channels.
         peak: u64,
     },
-    /// This channel started dialing `dest` (AMI `DialBegin`).
+    /// This channel started dialing `dest` (AMI `DialBegin`). Published without a main channel
+    /// for an originate that no channel asked for (AMI/CLI Originate), as Asterisk does.
     DialBegin {
         /// The channel being dialed.
         dest: Arc<ChannelSnapshot>,
@@ -183,6 +240,51 @@ pub enum EventKind {
         /// Result code.
         status: u8,
     },
+}
+
+/// A codec as FreeSWITCH's `CODEC` event names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodecInfo {
+    /// Name, e.g. `PCMU`, `L16`.
+    pub name: String,
+    /// Sample rate in Hz.
+    pub rate: u32,
+    /// Bit rate in bit/s.
+    pub bit_rate: u32,
+}
+
+/// A device's state, with Asterisk's `ast_devstate_str` texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeviceState {
+    /// `NOT_INUSE`.
+    NotInUse,
+    /// `INUSE`.
+    InUse,
+    /// `BUSY`.
+    Busy,
+    /// `UNAVAILABLE`.
+    Unavailable,
+    /// `RINGING`.
+    Ringing,
+    /// `RINGINUSE`.
+    RingInUse,
+    /// `ONHOLD`.
+    OnHold,
+}
+
+impl DeviceState {
+    /// Asterisk's text (`State:` in `DeviceStateChange`).
+    pub fn asterisk_name(self) -> &'static str {
+        match self {
+            Self::NotInUse => "NOT_INUSE",
+            Self::InUse => "INUSE",
+            Self::Busy => "BUSY",
+            Self::Unavailable => "UNAVAILABLE",
+            Self::Ringing => "RINGING",
+            Self::RingInUse => "RINGINUSE",
+            Self::OnHold => "ONHOLD",
+        }
+    }
 }
 
 /// What happened to a scheduled task.
@@ -240,6 +342,13 @@ impl EventKind {
             Self::DialEnd { .. } => "dial_end",
             Self::CallerIdChange => "callerid_change",
             Self::Reload { .. } => "reload",
+            Self::BridgeCreate { .. } => "bridge_create",
+            Self::BridgeDestroy { .. } => "bridge_destroy",
+            Self::Hold { .. } => "hold",
+            Self::Codec { .. } => "codec",
+            Self::DeviceState { .. } => "device_state",
+            Self::LocalBridge { .. } => "local_bridge",
+            Self::DialState { .. } => "dial_state",
         }
     }
 }

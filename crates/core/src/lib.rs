@@ -9,11 +9,13 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod bridges;
 pub mod bus;
 pub mod cause;
 pub mod channel;
 pub mod clock;
 pub mod command;
+pub mod device;
 pub mod dialplan;
 pub mod event;
 pub mod id;
@@ -32,7 +34,7 @@ pub use bus::{BusConfig, BusItem, EventBus, Subscription};
 pub use cause::HangupCause;
 pub use channel::{Channel, ChannelCommand, ChannelHandle, Interrupted};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use event::{Event, EventKind, ScheduleOp};
+pub use event::{CodecInfo, DeviceState, Event, EventKind, ScheduleOp};
 pub use id::ChannelId;
 pub use inbound::InboundCall;
 pub use originate::{OriginateOutcome, OriginateReason, OriginateRequest, OriginateTarget};

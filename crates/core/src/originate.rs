@@ -204,7 +204,8 @@ impl Switch {
         let name = tech.channel_name(&dial.resource, self.next_channel_number());
         let snap = self.new_snapshot(&dial, tech.name(), name, &req);
         let (reply, outcome) = oneshot::channel();
-        let plan = ChannelPlan::Outbound { timeout: req.timeout, target: req.target, reply };
+        let dialstring = dial.resource.clone();
+        let plan = ChannelPlan::Outbound { timeout: req.timeout, target: req.target, reply, dialstring };
         let channel = spawn_channel(self, snap, endpoint, plan);
         Ok(PendingOriginate { channel, outcome })
     }

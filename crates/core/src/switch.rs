@@ -58,6 +58,8 @@ struct SwitchInner {
     commands: CommandRegistry,
     dialplan: RwLock<Option<Arc<dyn DialplanEngine>>>,
     stats: SwitchStats,
+    bridges: crate::bridges::BridgeRegistry,
+    devices: crate::device::DeviceStates,
     name_counter: AtomicU32,
     shutting_down: AtomicBool,
 }
@@ -84,6 +86,8 @@ impl Switch {
             commands: CommandRegistry::with_builtins(),
             dialplan: RwLock::new(None),
             stats: SwitchStats::default(),
+            bridges: crate::bridges::BridgeRegistry::default(),
+            devices: crate::device::DeviceStates::default(),
             name_counter: AtomicU32::new(0),
             shutting_down: AtomicBool::new(false),
         }))
@@ -157,6 +161,16 @@ impl Switch {
     /// Counters.
     pub fn stats(&self) -> &SwitchStats {
         &self.0.stats
+    }
+
+    /// Live bridges.
+    pub fn bridges(&self) -> &crate::bridges::BridgeRegistry {
+        &self.0.bridges
+    }
+
+    /// Device states derived from channels.
+    pub fn devices(&self) -> &crate::device::DeviceStates {
+        &self.0.devices
     }
 
     /// The dialplan engine, if one is installed.
@@ -250,11 +264,28 @@ impl Switch {
             return Err(BridgeError::NoSuchChannel);
         }
         let bridge_id = uuid::Uuid::new_v4().to_string();
+        self.bridges().create(&bridge_id, self.now(), 2);
+        self.bus().publish(EventKind::BridgeCreate { bridge_id: bridge_id.clone() }, None);
         let join = |h: &crate::channel::ChannelHandle, peer: &crate::channel::ChannelHandle| {
             h.send(crate::channel::ChannelCommand::JoinBridge { bridge_id: bridge_id.clone(), peer: peer.clone() })
         };
-        join(&ha, &hb).map_err(|_| BridgeError::NoSuchChannel)?;
-        join(&hb, &ha).map_err(|_| BridgeError::NoSuchChannel)?;
+        for (h, peer) in [(&ha, &hb), (&hb, &ha)] {
+            if join(h, peer).is_err() {
+                self.bridge_departure(&bridge_id, h.id());
+            }
+        }
         Ok(bridge_id)
+    }
+}
+
+impl Switch {
+    /// A channel left `bridge_id` (or will never enter it): publishes `BridgeDestroy` when it was the
+    /// last; returns how many channels remain.
+    pub(crate) fn bridge_departure(&self, bridge_id: &str, channel: ChannelId) -> usize {
+        let gone = self.bridges().leave(bridge_id, channel);
+        if gone.destroyed {
+            self.bus().publish(EventKind::BridgeDestroy { bridge_id: bridge_id.to_owned() }, None);
+        }
+        gone.members
     }
 }

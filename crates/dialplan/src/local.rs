@@ -4,7 +4,7 @@
 
 use switchyard_core::channel::ChannelHandle;
 use switchyard_core::tech::{DialStringError, Endpoint, LocalEvent, RemoteAction, Tech};
-use switchyard_core::{HangupCause, InboundCall, OriginateTarget, Switch};
+use switchyard_core::{EventKind, HangupCause, InboundCall, OriginateTarget, Switch};
 use tokio::time::Instant;
 
 /// The `Local` technology.
@@ -79,7 +79,18 @@ impl LocalOne {
         };
         let endpoint = Box::new(LocalTwo { one: own.clone(), cause: None });
         match self.switch.spawn_inbound(call, endpoint) {
-            Ok(h) => self.two = Some(h),
+            Ok(h) => {
+                // AMI `LocalBridge`: the pair exists (Asterisk publishes it when `;1` is dialed).
+                let kind = EventKind::LocalBridge {
+                    one: own.snapshot(),
+                    two: h.snapshot(),
+                    context: self.spec.context.clone(),
+                    exten: self.spec.exten.clone(),
+                    optimize: !self.spec.no_optimize,
+                };
+                self.switch.bus().publish(kind, None);
+                self.two = Some(h);
+            }
             Err(e) => {
                 tracing::warn!("Local: cannot create the ;2 leg: {e}");
                 self.pending.push(RemoteAction::Reject(HangupCause::REQUESTED_CHAN_UNAVAIL));

@@ -12,6 +12,8 @@ fn ctx() -> RenderContext {
         core_uuid: "fc8c93a8-3968-4de4-be28-76b0ba92fe5c".into(),
         hostname: "vm".into(),
         ipv4: "192.0.2.2".into(),
+        ipv6: "fd00::2".into(),
+        local_offset_secs: 0,
         version: "1.11.1".into(),
         started: Timestamp(1_795_458_540_000_000),
         max_sessions: 1000,
@@ -105,8 +107,8 @@ fn one_state_change_may_be_channel_state_park_and_callstate_together() {
     let callstate = &translate(&ev, &ctx())[2];
     assert_eq!(callstate.header("Original-Channel-Call-State"), Some("DOWN"));
     assert_eq!(callstate.header("Channel-Call-State"), Some("ACTIVE"));
-    assert_eq!(callstate.headers[11].0, "Event-Sequence");
-    assert_eq!(callstate.headers[12].0, "Original-Channel-Call-State");
+    assert_eq!(callstate.headers[12].0, "Event-Sequence");
+    assert_eq!(callstate.headers[13].0, "Original-Channel-Call-State");
 }
 
 #[test]
@@ -147,11 +149,44 @@ fn heartbeat_dtmf_and_bridge_carry_their_own_headers() {
     let bridge = Event {
         seq: 3,
         timestamp: Timestamp(5),
-        kind: EventKind::Bridge { bridge_id: "x".into(), other: b.clone() },
+        kind: EventKind::Bridge { bridge_id: "x".into(), other: b.clone(), members: 2 },
         channel: Some(a.clone()),
     };
     let br = &translate(&bridge, &ctx())[0];
     assert_eq!(br.name(), "CHANNEL_BRIDGE");
     assert_eq!(br.header("Bridge-A-Unique-ID"), Some(a.id.to_string().as_str()));
     assert_eq!(br.header("Bridge-B-Unique-ID"), Some(b.id.to_string().as_str()));
+    // FreeSWITCH follows a bridge with CALL_UPDATE naming the peer.
+    let update = &translate(&bridge, &ctx())[1];
+    assert_eq!((update.name(), update.header("Direction")), ("CALL_UPDATE", Some("RECV")));
+    assert_eq!(update.header("Bridged-To"), Some(b.id.to_string().as_str()));
+    assert!(update.header("variable_uuid").is_some(), "CALL_UPDATE carries variables");
+}
+
+#[test]
+fn hold_and_codec_events_render_as_freeswitch_names_them() {
+    let sw = Switch::new(SwitchConfig {
+        info: SwitchInfo { version: "0".into(), hostname: "vm".into(), core_uuid: "c".into(), max_channels: 0 },
+        bus: BusConfig::default(),
+        clock: Arc::new(ManualClock::new(Timestamp(1))),
+    });
+    let snap = Arc::new(sw.blank_snapshot(ChannelId::new_v4(), "sim", "sim/a-00000001".into(), Direction::Outbound));
+    let ev = |kind| Event { seq: 1, timestamp: Timestamp(5), kind, channel: Some(snap.clone()) };
+    let name = |kind| translate(&ev(kind), &ctx())[0].name().to_owned();
+    assert_eq!(name(EventKind::Hold { on: true }), "CHANNEL_HOLD");
+    assert_eq!(name(EventKind::Hold { on: false }), "CHANNEL_UNHOLD");
+    let l16 = switchyard_core::CodecInfo { name: "L16".into(), rate: 8000, bit_rate: 128_000 };
+    let read = translate(&ev(EventKind::Codec { read: l16.clone(), write: None }), &ctx()).remove(0);
+    assert_eq!(
+        (read.name(), read.header("Event-Calling-Function")),
+        ("CODEC", Some("switch_core_session_set_read_codec"))
+    );
+    assert_eq!(
+        read.headers.last().map(|(k, v)| (k.as_ref(), v.as_str())),
+        Some(("channel-read-codec-bit-rate", "128000"))
+    );
+    let write = translate(&ev(EventKind::Codec { read: l16.clone(), write: Some(l16) }), &ctx()).remove(0);
+    assert_eq!(write.header("Event-Calling-Function"), Some("switch_core_session_set_write_codec"));
+    assert_eq!(write.header("Channel-Write-Codec-Name"), Some("L16"));
+    assert_eq!(write.header("FreeSWITCH-IPv6"), Some("fd00::2"));
 }

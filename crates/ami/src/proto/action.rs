@@ -247,6 +247,16 @@ pub enum Action {
         /// The first sequence number wanted.
         from: u64,
     },
+    /// `BridgeList` (optionally only bridges of one `BridgeType`).
+    BridgeList {
+        /// `BridgeType`.
+        bridge_type: Option<String>,
+    },
+    /// `BridgeInfo`: the channels of one bridge.
+    BridgeInfo {
+        /// `BridgeUniqueid`.
+        bridge_id: String,
+    },
     /// A name we do not know.
     Unknown,
 }
@@ -258,6 +268,8 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("Command", "Execute Asterisk CLI Command.", "command,all"),
     ("Atxfer", "Attended transfer.", "call,all"),
     ("BlindTransfer", "Blind transfer channel(s) to the given destination", "call,all"),
+    ("BridgeInfo", "Get information about a bridge.", "reporting,all"),
+    ("BridgeList", "Get a list of bridges in the system.", "reporting,all"),
     ("CoreSettings", "Show PBX core settings (version etc).", "system,reporting,all"),
     ("CoreShowChannels", "List currently active channels.", "system,reporting,all"),
     ("CoreStatus", "Show PBX core status variables.", "system,reporting,all"),

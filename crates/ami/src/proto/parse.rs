@@ -114,6 +114,8 @@ fn parse_action(name: &str, m: &Message) -> Result<Action, ActionError> {
             Action::Atxfer { channel }
         }
         "reload" => Action::Reload { module: opt("Module") },
+        "bridgelist" => Action::BridgeList { bridge_type: opt("BridgeType") },
+        "bridgeinfo" => Action::BridgeInfo { bridge_id: need("BridgeUniqueid", "BridgeUniqueid must be provided")? },
         "waitevent" => Action::WaitEvent { timeout_s: opt("Timeout").and_then(|t| t.trim().parse().ok()) },
         "resumeevents" => Action::ResumeEvents {
             from: need("Seq", "No Seq specified")?.trim().parse().map_err(|_| err("Invalid Seq"))?,

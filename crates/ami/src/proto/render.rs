@@ -73,16 +73,26 @@ pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
         (EventKind::HangupHandlerPop { handler }, Some(s)) => vec![handler_event("HangupHandlerPop", s, handler)],
         (EventKind::HangupHandlerRun { handler }, Some(s)) => vec![handler_event("HangupHandlerRun", s, handler)],
         (EventKind::Dtmf { digit, duration_ms, received }, Some(s)) => dtmf(s, *digit, *duration_ms, *received),
-        (EventKind::Bridge { bridge_id, .. }, Some(s)) => vec![bridge("BridgeEnter", s, bridge_id, 2)],
-        (EventKind::Unbridge { bridge_id, .. }, Some(s)) => vec![bridge("BridgeLeave", s, bridge_id, 1)],
+        (EventKind::Bridge { bridge_id, members, .. }, Some(s)) => {
+            vec![bridge("BridgeEnter", Some(s), bridge_id, *members)]
+        }
+        (EventKind::Unbridge { bridge_id, members, .. }, Some(s)) => {
+            vec![bridge("BridgeLeave", Some(s), bridge_id, *members)]
+        }
+        (EventKind::BridgeCreate { bridge_id }, _) => vec![bridge("BridgeCreate", None, bridge_id, 0)],
+        (EventKind::BridgeDestroy { bridge_id }, _) => vec![bridge("BridgeDestroy", None, bridge_id, 0)],
+        (EventKind::Hold { on }, Some(s)) => vec![chan(if *on { "Hold" } else { "Unhold" }, Privilege::CALL, s)],
+        (EventKind::DeviceState { device, state }, _) => vec![device_state(device, state.asterisk_name())],
+        (EventKind::LocalBridge { one, two, context, exten, optimize }, _) => {
+            vec![local_bridge(one, two, context, exten, *optimize)]
+        }
         (EventKind::OriginateResult { request_id, outcome }, _) => {
             vec![originate_response(request_id.as_deref(), outcome, ctx)]
         }
         (EventKind::Custom { name, headers, .. }, s) => vec![user_event(name, headers, s)],
-        (EventKind::DialBegin { dest, dialstring }, Some(s)) => {
-            vec![dial("DialBegin", s, dest, ("DialString", dialstring))]
-        }
-        (EventKind::DialEnd { dest, status }, Some(s)) => vec![dial("DialEnd", s, dest, ("DialStatus", status))],
+        (EventKind::DialBegin { dest, dialstring }, s) => vec![dial("DialBegin", s, dest, ("DialString", dialstring))],
+        (EventKind::DialState { dest, status }, s) => vec![dial("DialState", s, dest, ("DialStatus", status))],
+        (EventKind::DialEnd { dest, status }, s) => vec![dial("DialEnd", s, dest, ("DialStatus", status))],
         (EventKind::CallerIdChange, Some(s)) => {
             vec![with(chan("NewCallerid", Privilege::CALL, s), &[("CID-CallingPres", CALLING_PRES_ALLOWED)])]
         }
@@ -95,11 +105,31 @@ pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
 /// `CID-CallingPres` as Asterisk describes presentation 0 (Switchyard has no presentation flags yet).
 const CALLING_PRES_ALLOWED: &str = "0 (Presentation Allowed, Not Screened)";
 
-/// `DialBegin`/`DialEnd`: the caller's block, the callee's block prefixed `Dest`, then the dial string
-/// or status (main/dial.c's `ast_channel_publish_dial` blobs).
-fn dial(name: &'static str, caller: &ChannelSnapshot, dest: &ChannelSnapshot, last: (&str, &str)) -> AmiEvent {
+/// `DialBegin`/`DialState`/`DialEnd`: the caller's block (absent for an Originate, which no channel
+/// dials), the callee's block prefixed `Dest`, then the dial string or status (main/dial.c's
+/// `ast_channel_publish_dial` blobs; the oracle transcript's Originate shows the Dest-only form).
+fn dial(name: &'static str, caller: Option<&ChannelSnapshot>, dest: &ChannelSnapshot, last: (&str, &str)) -> AmiEvent {
     let mut e = AmiEvent::new(name, Privilege::CALL);
-    e.channel("", caller).channel("Dest", dest).push(last.0, last.1);
+    if let Some(caller) = caller {
+        e.channel("", caller);
+    }
+    e.channel("Dest", dest).push(last.0, last.1);
+    e
+}
+
+/// `DeviceStateChange` (main/devicestate.c's `devstate_to_ami`).
+fn device_state(device: &str, state: &str) -> AmiEvent {
+    let mut e = AmiEvent::new("DeviceStateChange", Privilege::CALL);
+    e.push("Device", device).push("State", state);
+    e
+}
+
+/// `LocalBridge`: both legs' blocks, what was dialed, and whether optimisation was allowed
+/// (core_local.c's `local_message_to_ami`; field order from the oracle transcript).
+fn local_bridge(one: &ChannelSnapshot, two: &ChannelSnapshot, context: &str, exten: &str, optimize: bool) -> AmiEvent {
+    let mut e = AmiEvent::new("LocalBridge", Privilege::CALL);
+    e.channel("LocalOne", one).channel("LocalTwo", two);
+    e.push("Context", context).push("Exten", exten).push("LocalOptimization", if optimize { "Yes" } else { "No" });
     e
 }
 
@@ -148,19 +178,25 @@ fn dtmf(s: &ChannelSnapshot, digit: char, duration_ms: u32, received: bool) -> V
     vec![begin, end]
 }
 
-/// The bridge block (`ast_manager_build_bridge_state_string`) then the channel. Our bridges are
-/// two-party basic bridges.
-fn bridge(name: &'static str, s: &ChannelSnapshot, bridge_id: &str, members: u8) -> AmiEvent {
+/// The bridge block then the channel, if any.
+fn bridge(name: &'static str, s: Option<&ChannelSnapshot>, bridge_id: &str, members: usize) -> AmiEvent {
     let mut e = AmiEvent::new(name, Privilege::CALL);
+    bridge_block(&mut e, bridge_id, members);
+    if let Some(s) = s {
+        e.channel("", s);
+    }
+    e
+}
+
+/// The bridge block (`ast_manager_build_bridge_state_string`). Our bridges are two-party basic bridges.
+pub fn bridge_block(e: &mut AmiEvent, bridge_id: &str, members: usize) {
     e.push("BridgeUniqueid", bridge_id)
         .push("BridgeType", "basic")
         .push("BridgeTechnology", "simple_bridge")
         .push("BridgeCreator", "<unknown>")
         .push("BridgeName", "<unknown>")
         .push("BridgeNumChannels", members.to_string())
-        .push("BridgeVideoSourceMode", "none")
-        .channel("", s);
-    e
+        .push("BridgeVideoSourceMode", "none");
 }
 
 fn originate_response(request_id: Option<&str>, o: &OriginateOutcome, ctx: &RenderContext) -> AmiEvent {

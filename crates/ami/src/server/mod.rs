@@ -42,7 +42,7 @@ pub struct AmiUser {
     pub permit: Option<Acl>,
 }
 
-/// One dialplan priority, for `ShowDialPlan`.
+/// One dialplan priority (or include), for `ShowDialPlan`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DialplanEntry {
     /// Context.
@@ -57,6 +57,24 @@ pub struct DialplanEntry {
     pub application: String,
     /// Its arguments.
     pub app_data: String,
+    /// Set for an `include => <context>` line of `context` (the other fields are then unused): listed
+    /// after the context's priorities as `ListDialplan` with `IncludeContext`.
+    pub include: Option<String>,
+}
+
+impl DialplanEntry {
+    /// An `include => included` line of `context`.
+    pub fn include(context: &str, included: &str) -> Self {
+        Self {
+            context: context.to_owned(),
+            extension: String::new(),
+            label: None,
+            priority: 0,
+            application: String::new(),
+            app_data: String::new(),
+            include: Some(included.to_owned()),
+        }
+    }
 }
 
 /// Lists the loaded dialplan (the binary reads it from the dialplan engine).

@@ -19,6 +19,7 @@ impl Channel {
 
     pub(crate) fn join_bridge(&mut self, bridge_id: String, peer: ChannelHandle) {
         if self.hangup_cause().is_some() {
+            self.switch.bridge_departure(&bridge_id, self.id());
             let _ = peer.send(ChannelCommand::PeerLeft { bridge_id });
             return;
         }
@@ -31,7 +32,8 @@ impl Channel {
             mine.link(&theirs);
         }
         self.bridge = Some((bridge_id.clone(), peer));
-        self.publish(EventKind::Bridge { bridge_id, other });
+        let members = self.switch.bridges().enter(&bridge_id, self.id());
+        self.publish(EventKind::Bridge { bridge_id, other, members });
     }
 
     pub(crate) fn peer_left(&mut self, bridge_id: &str) {
@@ -44,7 +46,7 @@ impl Channel {
         if let Some(media) = self.media() {
             media.unlink();
         }
-        self.publish(EventKind::Unbridge { bridge_id: id, other: peer.snapshot() });
+        self.publish_leave(id, peer.snapshot());
         if self.var("hangup_after_bridge") == Some("true") {
             self.request_hangup(HangupCause::NORMAL_CLEARING, "bridge peer left");
         } else {
@@ -62,7 +64,16 @@ impl Channel {
         if notify_peer {
             let _ = peer.send(ChannelCommand::PeerLeft { bridge_id: bridge_id.clone() });
         }
-        self.publish(EventKind::Unbridge { bridge_id, other: peer.snapshot() });
+        self.publish_leave(bridge_id, peer.snapshot());
+    }
+
+    /// `Unbridge` with the members left, then `BridgeDestroy` when this channel was the last.
+    fn publish_leave(&mut self, bridge_id: String, other: std::sync::Arc<crate::snapshot::ChannelSnapshot>) {
+        let gone = self.switch.bridges().leave(&bridge_id, self.id());
+        self.publish(EventKind::Unbridge { bridge_id: bridge_id.clone(), other, members: gone.members });
+        if gone.destroyed {
+            self.switch.bus().publish(EventKind::BridgeDestroy { bridge_id }, None);
+        }
     }
 
     /// Waits while bridged; returns when the peer leaves (the dialplan then continues, as after

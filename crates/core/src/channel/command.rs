@@ -54,4 +54,9 @@ pub enum ChannelCommand {
         /// Bridge id.
         bridge_id: String,
     },
+    /// Put the channel on hold (`on`) or take it off (`uuid_hold`, SIP re-INVITE).
+    Hold {
+        /// True for hold.
+        on: bool,
+    },
 }

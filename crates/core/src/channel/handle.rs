@@ -77,6 +77,11 @@ impl ChannelHandle {
         self.send(ChannelCommand::Answer)
     }
 
+    /// Puts the channel on hold or takes it off (publishes `Hold`; see `Channel::set_hold`).
+    pub fn hold(&self, on: bool) -> Result<(), ChannelGone> {
+        self.send(ChannelCommand::Hold { on })
+    }
+
     /// Delivers something the far end did.
     pub fn remote(&self, action: RemoteAction) -> Result<(), ChannelGone> {
         self.send(ChannelCommand::Remote(action))

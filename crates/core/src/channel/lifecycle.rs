@@ -20,7 +20,13 @@ use crate::tech::{Endpoint, LocalEvent};
 /// What a new channel's task does.
 pub(crate) enum ChannelPlan {
     /// Dial the far end, report the outcome, and run `target` once answered.
-    Outbound { timeout: Duration, target: OriginateTarget, reply: oneshot::Sender<OriginateOutcome> },
+    Outbound {
+        timeout: Duration,
+        target: OriginateTarget,
+        reply: oneshot::Sender<OriginateOutcome>,
+        /// The resource dialed (AMI `DialString`).
+        dialstring: String,
+    },
     /// An incoming call: it rings (Asterisk `Ring`) and goes straight to `target`.
     Inbound { target: OriginateTarget },
 }
@@ -63,8 +69,8 @@ pub(crate) fn spawn_channel(
 
 async fn run(mut chan: Channel, plan: ChannelPlan) {
     match plan {
-        ChannelPlan::Outbound { timeout, target, reply } => {
-            let outcome = chan.dial(timeout).await;
+        ChannelPlan::Outbound { timeout, target, reply, dialstring } => {
+            let outcome = chan.dial(timeout, dialstring).await;
             let answered = outcome.answered;
             let _ = reply.send(outcome);
             if answered {
@@ -81,9 +87,13 @@ async fn run(mut chan: Channel, plan: ChannelPlan) {
 }
 
 impl Channel {
-    async fn dial(&mut self, timeout: Duration) -> OriginateOutcome {
+    async fn dial(&mut self, timeout: Duration, dialstring: String) -> OriginateOutcome {
         self.set_phase(Phase::Init);
         self.endpoint.on_local(LocalEvent::Dialing, Instant::now());
+        if self.dialed_by_nobody() {
+            let dest = self.publish_snapshot();
+            self.switch.bus().publish(EventKind::DialBegin { dest, dialstring }, None);
+        }
         let want = WaitFor { answer: true, ..WaitFor::default() };
         let result = self.wait_until(Some(Instant::now() + timeout), want).await;
         let ringing = self.current().state.line() == LineState::Ringing;
@@ -101,7 +111,18 @@ impl Channel {
             }
         };
         let answered = reason == OriginateReason::Answered;
+        if self.dialed_by_nobody() {
+            let (dest, status) = (self.publish_snapshot(), dial_status(reason).to_owned());
+            self.switch.bus().publish(EventKind::DialEnd { dest, status }, None);
+        }
         OriginateOutcome::new(self.current(), answered, reason, cause)
+    }
+
+    /// True for an originated channel that no other channel dialed (AMI/CLI/ESL originate): its dial
+    /// events carry only the destination, as Asterisk's for an Originate. A channel dialed by another
+    /// (Dial, bridge) joins the dialer's call chain, so its linked id is not its own.
+    pub(crate) fn dialed_by_nobody(&self) -> bool {
+        self.snap.direction == crate::snapshot::Direction::Outbound && self.snap.linked_id == self.snap.id
     }
 
     async fn run_target(&mut self, target: OriginateTarget) {
@@ -167,6 +188,18 @@ impl Channel {
         self.publish(EventKind::Hangup { cause });
         self.snap.state.set_phase(Phase::Destroy).ok();
         self.publish(EventKind::ChannelDestroy);
+        self.leave_device();
         self.switch.channels().remove(self.id());
+    }
+}
+
+/// Asterisk's `DIALSTATUS` for an originate's outcome.
+fn dial_status(reason: OriginateReason) -> &'static str {
+    match reason {
+        OriginateReason::Answered => "ANSWER",
+        OriginateReason::Busy => "BUSY",
+        OriginateReason::Congestion => "CONGESTION",
+        OriginateReason::RingTimeout | OriginateReason::HungUp => "NOANSWER",
+        OriginateReason::Failed => "CHANUNAVAIL",
     }
 }

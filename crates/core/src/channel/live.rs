@@ -111,8 +111,19 @@ impl Channel {
         change(&mut self.snap.state)?;
         if self.snap.state != previous {
             self.publish(EventKind::ChannelState { previous });
+            if self.snap.state.line() != previous.line() && !self.is_initial_ring(previous.line()) {
+                self.update_device();
+            }
         }
         Ok(())
+    }
+
+    /// An incoming channel's first move to `Ring` is its creation state in Asterisk, which announces
+    /// no device state.
+    fn is_initial_ring(&self, previous: LineState) -> bool {
+        previous == LineState::Down
+            && self.snap.state.line() == LineState::Ring
+            && self.snap.direction == crate::snapshot::Direction::Inbound
     }
 
     /// Moves to a life-cycle phase (no-op when already there).

@@ -107,6 +107,15 @@ impl Channel {
             ChannelCommand::Execute { app, args } => self.queued_apps.push_back((app, args)),
             ChannelCommand::JoinBridge { bridge_id, peer } => self.join_bridge(bridge_id, peer),
             ChannelCommand::PeerLeft { bridge_id } => self.peer_left(&bridge_id),
+            ChannelCommand::Hold { on } => self.set_hold(on),
+        }
+    }
+
+    /// `DialState` (destination only) while an originate no channel asked for is being dialed.
+    fn publish_dial_state(&mut self, status: &str) {
+        if self.dialed_by_nobody() && !self.snap.state.is_up() && self.hangup.is_none() {
+            let dest = self.publish_snapshot();
+            self.switch.bus().publish(EventKind::DialState { dest, status: status.to_owned() }, None);
         }
     }
 
@@ -115,9 +124,11 @@ impl Channel {
         match action {
             RemoteAction::Ringing => {
                 let _ = self.change_state(|s| s.set_line(LineState::Ringing));
+                self.publish_dial_state("RINGING");
             }
             RemoteAction::Progress => {
                 let _ = self.progress();
+                self.publish_dial_state("PROGRESS");
             }
             RemoteAction::Answer => self.mark_up(),
             RemoteAction::Reject(cause) | RemoteAction::Hangup(cause) => {

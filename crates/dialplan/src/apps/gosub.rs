@@ -46,13 +46,20 @@ pub(crate) fn push(
     pc(chan).frames.push(frame);
     for i in 1..=count {
         match args.get(i - 1) {
-            Some(v) => chan.set_var(&format!("ARG{i}"), v),
+            Some(v) => set_frame_var(chan, &format!("ARG{i}"), v),
             None => chan.unset_var(&format!("ARG{i}")),
         }
     }
-    chan.set_var("ARGC", &args.len().to_string());
+    set_frame_var(chan, "ARGC", &args.len().to_string());
     jump(chan, &ctx, &exten, prio);
     Ok(())
+}
+
+/// Sets a frame variable; its `VarSet` names it `LOCAL(name)`, as Asterisk's Gosub does (the oracle
+/// transcript shows `Variable: LOCAL(ARG1)`).
+fn set_frame_var(chan: &mut Channel, name: &str, value: &str) {
+    chan.current_mut().variables.set(name, value);
+    chan.publish(switchyard_core::EventKind::VarSet { name: format!("LOCAL({name})"), value: value.to_owned() });
 }
 
 fn save(chan: &Channel, frame: &mut Frame, name: &str) {

@@ -24,6 +24,9 @@ const VERBOSE: &[&str] = &[
     "CHANNEL_EXECUTE_COMPLETE",
     "CHANNEL_DESTROY",
     "API",
+    "CALL_UPDATE",
+    "CHANNEL_HOLD",
+    "CHANNEL_UNHOLD",
     "CUSTOM",
 ];
 
@@ -36,7 +39,8 @@ pub fn append(ev: &mut EslEvent, snap: &ChannelSnapshot, name: &str) {
     }
 }
 
-fn basic(ev: &mut EslEvent, snap: &ChannelSnapshot) {
+/// The state and id headers every channel event starts with.
+pub fn basic(ev: &mut EslEvent, snap: &ChannelSnapshot) {
     let state = &snap.state;
     let uuid = snap.id.to_string();
     ev.push("Channel-State", state.phase().fs_name());

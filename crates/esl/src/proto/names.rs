@@ -132,6 +132,10 @@ pub fn calling(name: &str) -> (&'static str, &'static str, &'static str) {
         "ADD_SCHEDULE" => ("switch_scheduler.c", "switch_scheduler_add_task_ex", "266"),
         "DEL_SCHEDULE" | "EXE_SCHEDULE" => ("switch_scheduler.c", "task_thread_loop", "151"),
         "RE_SCHEDULE" => ("switch_scheduler.c", "task_thread_loop", "162"),
+        "CODEC" => ("switch_core_codec.c", "switch_core_session_set_read_codec", "300"),
+        "CODEC_WRITE" => ("switch_core_codec.c", "switch_core_session_set_write_codec", "471"),
+        "CALL_UPDATE" => ("switch_channel.c", "switch_channel_flip_cid", "3279"),
+        "CHANNEL_HOLD" | "CHANNEL_UNHOLD" => ("switch_channel.c", "switch_channel_perform_set_flag_value", "1157"),
         _ => ("mod_event_socket.c", "parse_command", "2266"),
     }
 }

@@ -11,7 +11,10 @@ pub enum SendMsg {
     Execute(Execute),
     /// `call-command: hangup` with its cause text (default NORMAL_CLEARING).
     Hangup(String),
-    /// `unicast`, `nomedia`, `xferext`: media features Switchyard does not offer.
+    /// `xferext`: run these `(app, args)` as a transient extension (each `application: <app> <args>`
+    /// header, in order), then hang up as FreeSWITCH does when an extension runs out.
+    XferExt(Vec<(String, String)>),
+    /// `unicast`, `nomedia`: media features Switchyard does not offer (the reason is in the text).
     Unsupported(String),
     /// No or unknown `call-command` (FreeSWITCH logs `Invalid Command!` and replies +OK).
     Invalid(String),
@@ -39,7 +42,8 @@ pub(super) fn parse_sendmsg(frame: &Frame) -> Result<SendMsg, CommandError> {
     Ok(match command.as_str() {
         "execute" => SendMsg::Execute(parse_execute(frame)?),
         "hangup" => SendMsg::Hangup(frame.header("hangup-cause").unwrap_or("NORMAL_CLEARING").to_owned()),
-        "unicast" | "nomedia" | "xferext" => SendMsg::Unsupported(command),
+        "xferext" => SendMsg::XferExt(parse_xferext(frame)),
+        "unicast" | "nomedia" => SendMsg::Unsupported(command),
         _ => SendMsg::Invalid(command),
     })
 }
@@ -62,6 +66,17 @@ fn parse_execute(frame: &Frame) -> Result<Execute, CommandError> {
         asynchronous: is_true(frame.header("async")),
         event_uuid: frame.header("event-uuid").map(str::to_owned),
     })
+}
+
+/// Every `application` header: the app name, then its arguments after the first space.
+fn parse_xferext(frame: &Frame) -> Vec<(String, String)> {
+    let apps = frame.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("application"));
+    apps.map(|(_, v)| {
+        let (app, args) = v.trim().split_once(' ').unwrap_or((v.trim(), ""));
+        (app.to_owned(), args.trim().to_owned())
+    })
+    .filter(|(app, _)| !app.is_empty())
+    .collect()
 }
 
 fn body_arg(frame: &Frame) -> String {
@@ -118,6 +133,14 @@ mod tests {
         let text =
             format!("sendmsg\ncall-command: execute\nexecute-app-name: set\nexecute-app-arg: {}\n\n", "y".repeat(2049));
         assert_eq!(msg(&text), Err(CommandError::ArgTooLong));
+    }
+
+    #[test]
+    fn xferext_lists_every_application_header_in_order() {
+        let (_, m) =
+            msg("sendmsg u\ncall-command: xferext\napplication: set foo=bar baz\napplication: park\n\n").unwrap();
+        let want = vec![("set".to_owned(), "foo=bar baz".to_owned()), ("park".to_owned(), String::new())];
+        assert_eq!(m, SendMsg::XferExt(want));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! both CHANNEL_STATE and CHANNEL_CALLSTATE, and entering park adds CHANNEL_PARK).
 
 use switchyard_core::command::{format_utc, uptime_parts};
-use switchyard_core::{CallState, ChannelSnapshot, Direction, Event, EventKind, Phase, Timestamp};
+use switchyard_core::{CallState, ChannelSnapshot, CodecInfo, Direction, Event, EventKind, Phase, Timestamp};
 
 use super::channel_data;
 use super::event::EslEvent;
@@ -17,6 +17,10 @@ pub struct RenderContext {
     pub hostname: String,
     /// `FreeSWITCH-IPv4`.
     pub ipv4: String,
+    /// `FreeSWITCH-IPv6`.
+    pub ipv6: String,
+    /// Offset of local time from UTC in seconds, for `Event-Date-Local` (0: UTC).
+    pub local_offset_secs: i64,
     /// `FreeSWITCH-Version` in HEARTBEAT.
     pub version: String,
     /// Start time, for HEARTBEAT's up-time.
@@ -75,7 +79,17 @@ pub fn translate(ev: &Event, ctx: &RenderContext) -> Vec<EslEvent> {
             ];
             chan("DTMF", &[], &post)
         }
-        EventKind::Bridge { other, .. } => chan("CHANNEL_BRIDGE", &bridge_headers(snap, other), &[]),
+        EventKind::Bridge { other, .. } => {
+            chan("CHANNEL_BRIDGE", &bridge_headers(snap, other), &[]);
+            let pre = [("Direction", "RECV".to_owned()), ("Bridged-To", other.id.to_string())];
+            chan("CALL_UPDATE", &pre, &[]);
+        }
+        EventKind::CallerIdChange => chan("CALL_UPDATE", &[("Direction", "RECV".to_owned())], &[]),
+        EventKind::Hold { on } => chan(if *on { "CHANNEL_HOLD" } else { "CHANNEL_UNHOLD" }, &[], &[]),
+        EventKind::Codec { read, write } => {
+            let Some(snap) = snap else { return out };
+            out.push(codec(ev, ctx, snap, read, write.as_ref()));
+        }
         EventKind::Unbridge { other, .. } => chan("CHANNEL_UNBRIDGE", &bridge_headers(snap, other), &[]),
         EventKind::Custom { name, headers, body } => out.push(custom(ev, ctx, name, headers, body.as_deref())),
         EventKind::Shutdown => out.push(base(ev, ctx, "SHUTDOWN")),
@@ -119,7 +133,8 @@ pub fn base_at(seq: u64, ts: Timestamp, ctx: &RenderContext, name: &str) -> EslE
     e.push("FreeSWITCH-Hostname", ctx.hostname.clone());
     e.push("FreeSWITCH-Switchname", ctx.hostname.clone());
     e.push("FreeSWITCH-IPv4", ctx.ipv4.clone());
-    e.push("Event-Date-Local", format_utc(ts));
+    e.push("FreeSWITCH-IPv6", ctx.ipv6.clone());
+    e.push("Event-Date-Local", format_utc(Timestamp(ts.0 + ctx.local_offset_secs * 1_000_000)));
     e.push("Event-Date-GMT", rfc822(ts));
     e.push("Event-Date-Timestamp", ts.0.to_string());
     e.push("Event-Calling-File", file);
@@ -195,6 +210,41 @@ fn bridge_headers(snap: Option<&ChannelSnapshot>, other: &ChannelSnapshot) -> Ve
         ("Other-Leg-Unique-ID", other.id.to_string()),
         ("Other-Leg-Channel-Name", other.name.clone()),
     ]
+}
+
+/// `CODEC`: the channel block, then the read codec (and for the write side's event the write codec),
+/// in the oracle transcript's order: `Channel-*-Codec-*` then the lower-case copies FreeSWITCH adds.
+fn codec(
+    ev: &Event,
+    ctx: &RenderContext,
+    snap: &ChannelSnapshot,
+    read: &CodecInfo,
+    write: Option<&CodecInfo>,
+) -> EslEvent {
+    let mut e = base(ev, ctx, if write.is_some() { "CODEC_WRITE" } else { "CODEC" });
+    e.headers[0].1 = "CODEC".to_owned();
+    channel_data::basic(&mut e, snap);
+    let (name, rate, bits) = (read.name.clone(), read.rate.to_string(), read.bit_rate.to_string());
+    e.push("Channel-Read-Codec-Name", name.clone());
+    e.push("Channel-Read-Codec-Rate", rate.clone());
+    e.push("Channel-Read-Codec-Bit-Rate", bits.clone());
+    match write {
+        None => {
+            e.push("channel-read-codec-name", name);
+            e.push("channel-read-codec-rate", rate);
+            e.push("channel-read-codec-bit-rate", bits);
+        }
+        Some(w) => {
+            let (name, rate, bits) = (w.name.clone(), w.rate.to_string(), w.bit_rate.to_string());
+            e.push("Channel-Write-Codec-Name", name.clone());
+            e.push("Channel-Write-Codec-Rate", rate.clone());
+            e.push("Channel-Write-Codec-Bit-Rate", bits.clone());
+            e.push("Channel-Write-Codec-Name", name);
+            e.push("Channel-Write-Codec-Rate", rate);
+            e.push("Channel-Write-codec-bit-rate", bits);
+        }
+    }
+    e
 }
 
 fn custom(ev: &Event, ctx: &RenderContext, name: &str, headers: &[(String, String)], body: Option<&str>) -> EslEvent {

@@ -193,6 +193,9 @@ impl Session {
             return self.reply("-ERR not controlling a session.");
         }
         self.divert = on;
+        if on {
+            self.ensure_subscribed();
+        }
         self.reply(if on { "+OK events diverted" } else { "+OK events not diverted" });
     }
 

@@ -91,10 +91,16 @@ fn render_context(switch: &Switch, addr: SocketAddr) -> RenderContext {
         IpAddr::V4(ip) if !ip.is_unspecified() => ip.to_string(),
         _ => "127.0.0.1".to_owned(),
     };
+    let ipv6 = match addr.ip() {
+        IpAddr::V6(ip) if !ip.is_unspecified() => ip.to_string(),
+        _ => "::1".to_owned(),
+    };
     RenderContext {
         core_uuid: info.core_uuid.clone(),
         hostname: info.hostname.clone(),
         ipv4,
+        ipv6,
+        local_offset_secs: 0,
         version: format!("1.11.1-switchyard-{}", info.version),
         started: switch.started(),
         max_sessions: info.max_channels,

@@ -1,5 +1,5 @@
 //! Outbound mode: the `socket` application connects the channel to a client's server, answers its
-//! `connect` with the channel data, then runs what it sends while the channel stays parked.
+//! `connect` with the channel data, then runs what it sends: inline without `async`, from park with it.
 
 use std::sync::Arc;
 
@@ -66,13 +66,19 @@ async fn run_socket(shared: Arc<Shared>, chan: &mut Channel, args: &str) -> AppR
     tokio::spawn(async move {
         let _ = done_tx.send(session.run(stream).await);
     });
-    serve_commands(chan, done_rx).await
+    serve_commands(chan, done_rx, target.asynchronous).await
 }
 
-/// Parks the channel and runs queued applications until the socket closes. Then the dialplan goes on
-/// when the client sent `resume`; otherwise the call is hung up (FreeSWITCH would leave it parked).
-async fn serve_commands(chan: &mut Channel, mut done: oneshot::Receiver<bool>) -> AppResult {
-    chan.set_phase(Phase::Park);
+/// Runs queued applications until the socket closes. Then the dialplan goes on when the client sent
+/// `resume`; otherwise the call is hung up (FreeSWITCH would leave it parked).
+///
+/// `async`: the channel parks between commands (CHANNEL_PARK/UNPARK), as FreeSWITCH's socket app
+/// parks the session while the listener thread talks. Without `async` the socket app itself runs
+/// each command inline, as FreeSWITCH's `listener_run` does on the channel's thread: the channel
+/// stays in CS_EXECUTE, the dialplan waits, and `sendmsg` is answered when the app finished.
+async fn serve_commands(chan: &mut Channel, mut done: oneshot::Receiver<bool>, asynchronous: bool) -> AppResult {
+    let idle = if asynchronous { Phase::Park } else { Phase::Execute };
+    chan.set_phase(idle);
     loop {
         let want = WaitFor { queued_app: true, ..WaitFor::default() };
         let woken = tokio::select! {
@@ -86,7 +92,7 @@ async fn serve_commands(chan: &mut Channel, mut done: oneshot::Receiver<bool>) -
         };
         if woken == Woken::QueuedApp {
             run_queued(chan).await?;
-            chan.set_phase(Phase::Park);
+            chan.set_phase(idle);
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `sendmsg`: execute an application on a channel (queued, or waited for in a non-async outbound
-//! socket), hang it up, or refuse the media commands Switchyard does not offer.
+//! socket), run a transient extension (`xferext`), hang it up, or refuse the media commands
+//! Switchyard does not offer (`nomedia`, `unicast`).
 
 use switchyard_core::{BusItem, ChannelCommand, ChannelHandle, EventKind, HangupCause, Subscription};
 
@@ -24,7 +25,13 @@ impl Session {
                 let _ = handle.hangup(HangupCause::parse_lenient(&cause), "esl");
                 self.reply("+OK");
             }
-            SendMsg::Unsupported(what) => self.reply(&format!("-ERR {what} is not supported by Switchyard")),
+            SendMsg::XferExt(apps) => {
+                for (app, args) in apps.into_iter().chain([("hangup".to_owned(), "NORMAL_CLEARING".to_owned())]) {
+                    let _ = handle.send(ChannelCommand::Execute { app, args });
+                }
+                self.reply("+OK");
+            }
+            SendMsg::Unsupported(what) => self.reply(&unsupported_text(&what)),
             SendMsg::Invalid(what) => {
                 tracing::warn!(peer = %self.peer, "sendmsg: invalid call-command '{what}'");
                 self.reply("+OK");
@@ -47,6 +54,16 @@ impl Session {
             wait_for_completion(sub, handle, &last).await;
         }
         self.reply("+OK");
+    }
+}
+
+/// Why a media command is refused: Switchyard has no media bypass (`nomedia` re-INVITEs the far ends
+/// to talk directly) and no raw audio socket (`unicast` streams L16 to a UDP/TCP peer).
+fn unsupported_text(what: &str) -> String {
+    match what {
+        "nomedia" => "-ERR nomedia: media bypass is not supported by Switchyard".to_owned(),
+        "unicast" => "-ERR unicast: audio streaming to a socket is not supported by Switchyard".to_owned(),
+        other => format!("-ERR {other} is not supported by Switchyard"),
     }
 }
 

@@ -195,16 +195,26 @@ impl Session {
     }
 
     fn on_bus_event(&mut self, ev: &Event) {
-        if !self.events.is_empty() {
+        let diverted = self.diverted(ev);
+        if !self.events.is_empty() || diverted {
             let prepared = self.shared.cache.prepare(ev);
             for p in prepared.iter() {
-                if self.wanted(p) {
+                if diverted || self.wanted(p) {
                     let frame = p.frame(self.format);
                     self.push_frame(frame);
                 }
             }
         }
         self.watch_controlled(ev);
+    }
+
+    /// `divert_events on`: the events an embedded script's input callback would get on the controlled
+    /// channel (digits, and events sent to the channel: `sendevent`/CUSTOM, MESSAGE) come to this
+    /// socket whether or not it subscribed to them (FreeSWITCH delivers the session's queued events).
+    fn diverted(&self, ev: &Event) -> bool {
+        let Some(c) = self.controlled.as_ref().filter(|_| self.divert) else { return false };
+        let mine = ev.channel.as_ref().is_some_and(|s| s.id == c.id);
+        mine && matches!(ev.kind, EventKind::Dtmf { .. } | EventKind::Custom { .. })
     }
 
     fn wanted(&self, p: &PreparedEvent) -> bool {

@@ -78,9 +78,11 @@ fn list_dialplan(engine: &Engine) -> Vec<DialplanEntry> {
                     priority: p.number,
                     application: p.app.clone(),
                     app_data: p.args.clone(),
+                    include: None,
                 });
             }
         }
+        out.extend(ctx.includes.iter().map(|inc| DialplanEntry::include(&ctx.name, inc)));
     }
     out
 }

@@ -1,4 +1,5 @@
-//! `ShowDialPlan`: the loaded dialplan as `ListDialplan` items (pbx.c's `manager_show_dialplan`).
+//! `ShowDialPlan`: the loaded dialplan as `ListDialplan` items, includes after each context's priorities
+//! (pbx.c's `manager_show_dialplan`).
 
 use std::collections::HashSet;
 
@@ -14,8 +15,9 @@ pub fn show(s: &mut Session, id: Option<&str>, context: Option<&str>, extension:
     if let Some(c) = context.filter(|_| in_context.is_empty()) {
         return Response::error(id, &format!("Did not find context {c}")).write(&mut s.out);
     }
+    // With an extension asked for, Asterisk searches includes instead of listing them.
     let chosen: Vec<&DialplanEntry> =
-        in_context.into_iter().filter(|e| extension.is_none_or(|x| e.extension == x)).collect();
+        in_context.into_iter().filter(|e| extension.is_none_or(|x| e.include.is_none() && e.extension == x)).collect();
     if let Some(x) = extension.filter(|_| chosen.is_empty()) {
         let text = match context {
             Some(c) => format!("Did not find extension {x}@{c}"),
@@ -27,11 +29,12 @@ pub fn show(s: &mut Session, id: Option<&str>, context: Option<&str>, extension:
     for e in &chosen {
         item(s, id, e);
     }
-    let extens: HashSet<(&str, &str)> = chosen.iter().map(|e| (e.context.as_str(), e.extension.as_str())).collect();
+    let priorities: Vec<&&DialplanEntry> = chosen.iter().filter(|e| e.include.is_none()).collect();
+    let extens: HashSet<(&str, &str)> = priorities.iter().map(|e| (e.context.as_str(), e.extension.as_str())).collect();
     let contexts: HashSet<&str> = chosen.iter().map(|e| e.context.as_str()).collect();
     let counts = [
         ("ListExtensions", extens.len().to_string()),
-        ("ListPriorities", chosen.len().to_string()),
+        ("ListPriorities", priorities.len().to_string()),
         ("ListContexts", contexts.len().to_string()),
     ];
     super::info::list_complete(s, "ShowDialPlanComplete", id, chosen.len(), &counts);
@@ -39,6 +42,13 @@ pub fn show(s: &mut Session, id: Option<&str>, context: Option<&str>, extension:
 
 fn item(s: &mut Session, id: Option<&str>, e: &DialplanEntry) {
     let mut ev = list_item("ListDialplan", id);
+    if let Some(included) = &e.include {
+        // pbx.c: `Context`, `IncludeContext`, `Registrar` for each include of a listed context.
+        ev.push("Context", e.context.as_str())
+            .push("IncludeContext", included.as_str())
+            .push("Registrar", "pbx_config");
+        return ev.write(&mut s.out);
+    }
     ev.push("Context", e.context.as_str()).push("Extension", e.extension.as_str());
     if let Some(label) = &e.label {
         ev.push("ExtensionLabel", label.as_str());

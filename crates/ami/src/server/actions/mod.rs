@@ -1,6 +1,7 @@
 //! Action dispatch: the login gate, unknown actions, write-permission checks, then one handler per
 //! action family.
 
+mod bridges;
 mod channel;
 mod db;
 mod dialplan;
@@ -73,6 +74,7 @@ pub fn required(action: &Action) -> Privilege {
         Action::UserEvent { .. } => P::USER,
         Action::BlindTransfer { .. } | Action::Atxfer { .. } => P::CALL,
         Action::Reload { .. } => P::SYSTEM.or(P::CONFIG),
+        Action::BridgeList { .. } | Action::BridgeInfo { .. } => P::REPORTING,
         _ => P::NONE,
     }
 }
@@ -111,6 +113,8 @@ async fn dispatch(s: &mut Session, req: Request) {
         Action::ExtensionState { exten, context } => system::extension_state(s, id, exten, context),
         Action::Reload { module } => system::reload(s, id, module.as_deref()).await,
         Action::WaitEvent { timeout_s } => system::wait_event(s, id, *timeout_s),
+        Action::BridgeList { bridge_type } => bridges::list(s, id, bridge_type.as_deref()),
+        Action::BridgeInfo { bridge_id } => bridges::info(s, id, bridge_id),
         _ => channel::handle(s, id, &req.action).await,
     }
 }
