@@ -34,6 +34,7 @@ class UserAgent:
         cfg.uaConfig.mainThreadOnly = True
         cfg.logConfig.level = 1
         cfg.logConfig.consoleLevel = 1
+        cfg.medConfig.noVad = True  # send RTP even when the null device gives silence
         self.ep.libInit(cfg)
         tcfg = pj.TransportConfig()
         tcfg.port = 0
@@ -65,6 +66,17 @@ class UserAgent:
         call = Call(acc)
         call.makeCall(uri, pj.CallOpParam(True))
         return call
+
+    def rtp_counts(self, call):
+        """(packets received, packets sent) on the call's audio stream."""
+        stat = call.getStreamStat(0).rtcp
+        return stat.rxStat.pkt, stat.txStat.pkt
+
+    def pump(self, seconds):
+        """Lets pjsua run for a while (media flows) while handling its events."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.ep.libHandleEvents(20)
 
     def close(self):
         # Call objects must be gone before the library is destroyed (their destructor asserts).

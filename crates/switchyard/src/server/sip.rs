@@ -1,19 +1,77 @@
 //! Starts SIP from `[sip]`: the UDP/TCP listeners, the registrar for `[[sip.users]]`, and the `SIP`,
 //! `PJSIP`, `sofia` and `user` channel technologies. A listener that cannot bind is reported and SIP
-//! stays off; the rest of the switch runs on.
+//! stays off; the rest of the switch runs on. RTP comes from the media engine (`switchyard-media`),
+//! started here on the first SIP listener's IP and `[sip] rtp_ports`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use switchyard_core::ChannelHandle;
 use switchyard_core::Switch;
-use switchyard_sip::media::{MediaBackend, NoMedia};
+use switchyard_core::media::MediaPort;
+use switchyard_media::{Codec, MediaConfig, MediaEngine, RtpSession};
+use switchyard_sip::media::{MediaBackend, MediaLeg, NoMedia};
 use switchyard_sip::registrar::Account;
+use switchyard_sip::sdp::{self, Negotiated};
 use switchyard_sip::wire::Transport;
 use switchyard_sip::{SipConfig, SipServer};
 
 use crate::config::{Config, SipTransport};
 
-/// Starts SIP; returns the bound listeners (empty when SIP could not start).
+/// The media engine as SIP's media backend.
+struct RtpBackend(MediaEngine);
+
+/// One call's RTP session.
+struct RtpLeg(RtpSession);
+
+impl MediaBackend for RtpBackend {
+    fn open(&self) -> Result<Box<dyn MediaLeg>, String> {
+        let session = self.0.open().map_err(|e| e.to_string())?;
+        Ok(Box::new(RtpLeg(session)))
+    }
+}
+
+impl MediaLeg for RtpLeg {
+    fn local_addr(&self) -> SocketAddr {
+        self.0.local_addr()
+    }
+
+    fn set_remote(&mut self, n: &Negotiated) {
+        let codec = match n.codec {
+            sdp::Codec::Pcmu => Codec::Pcmu,
+            sdp::Codec::Pcma => Codec::Pcma,
+        };
+        self.0.set_remote(n.remote, codec, n.payload_type, n.dtmf_pt);
+    }
+
+    fn port(&self) -> Option<Arc<dyn MediaPort>> {
+        Some(self.0.port())
+    }
+
+    fn set_dtmf_sink(&mut self, handle: ChannelHandle) {
+        self.0.set_dtmf_sink(handle);
+    }
+
+    fn close(&mut self) {
+        self.0.close();
+    }
+}
+
+/// Starts the RTP engine for SIP; without it SIP still signals (SDP names ports nobody listens on).
+async fn media_backend(cfg: &Config, ip: std::net::IpAddr) -> Arc<dyn MediaBackend> {
+    let ports = cfg.sip.rtp_ports;
+    let config = MediaConfig { bind_ip: ip, ports: ports.first..=ports.last, socket_buffer: 4 << 20 };
+    match MediaEngine::start(config).await {
+        Ok(engine) => Arc::new(RtpBackend(engine)),
+        Err(e) => {
+            tracing::error!("SIP: media engine not started ({e}): calls will carry no RTP");
+            Arc::new(NoMedia::new(ip, ports.first, ports.last))
+        }
+    }
+}
+
+/// Starts SIP; returns the bound listeners (empty when SIP could not start). `media` replaces the
+/// RTP engine started from `[sip] rtp_ports` (tests).
 pub async fn start(cfg: &Config, switch: Switch, media: Option<Arc<dyn MediaBackend>>) -> Vec<(Transport, SocketAddr)> {
     let sip = &cfg.sip;
     if sip.listen.is_empty() {
@@ -27,10 +85,10 @@ pub async fn start(cfg: &Config, switch: Switch, media: Option<Arc<dyn MediaBack
             SipTransport::Tcp => (Transport::Tcp, l.addr),
         })
         .collect();
-    let media = media.unwrap_or_else(|| {
-        let ip = listen[0].1.ip();
-        Arc::new(NoMedia::new(ip, sip.rtp_ports.first, sip.rtp_ports.last))
-    });
+    let media = match media {
+        Some(m) => m,
+        None => media_backend(cfg, listen[0].1.ip()).await,
+    };
     let accounts = sip
         .users
         .iter()
