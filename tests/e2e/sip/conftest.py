@@ -28,7 +28,7 @@ ESL_PASSWORD = "e2e-esl"
 EXTENSIONS = """
 [public]
 exten => 600,1,Answer()
-same => n,Wait(30)
+same => n,Echo()
 exten => 601,1,Wait(30)
 exten => 602,1,Busy()
 

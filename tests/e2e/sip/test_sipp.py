@@ -1,5 +1,5 @@
 """SIPp against the real switch: registration with MD5 digest, calls over UDP and TCP through an
-extensions.conf extension that answers, CANCEL while ringing (ORIGINATOR_CANCEL on the Event Socket),
+extensions.conf extension that answers and runs Echo(), CANCEL while ringing (ORIGINATOR_CANCEL on the Event Socket),
 Busy() answered 486."""
 
 
