@@ -88,13 +88,20 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
     }
 }
 
+/// Both dialplans of a config: warnings, or the first error (which names file:line).
+fn check_dialplans(cfg: &Config) -> Result<Vec<String>, switchyard_dialplan::DialplanError> {
+    let mut warnings = switchyard_dialplan::check(&cfg.dialplan.asterisk)?;
+    warnings.extend(switchyard_dialplan::fsxml::check(&cfg.dialplan.freeswitch)?);
+    Ok(warnings)
+}
+
 fn check(files: impl Iterator<Item = PathBuf>) -> ExitCode {
     let mut failed = false;
     let mut any = false;
     for file in files {
         any = true;
         match config::check_file(&file) {
-            Ok(cfg) => match switchyard_dialplan::check(&cfg.dialplan.asterisk) {
+            Ok(cfg) => match check_dialplans(&cfg) {
                 Ok(warnings) => {
                     warnings.iter().for_each(|w| eprintln!("warning: {w}"));
                     println!("{}: OK", file.display());

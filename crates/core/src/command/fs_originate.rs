@@ -47,6 +47,9 @@ fn parse(args: &[String]) -> Option<OriginateRequest> {
     }
     let context = arg(args, 3).unwrap_or("default");
     let mut req = OriginateRequest::new(args[0].clone(), parse_target(&args[1], context));
+    // The dialplan type rides on the channel as FreeSWITCH's `dialplan` (default XML); the dialplan
+    // router falls back to extensions.conf when no XML dialplan is loaded.
+    req.variables.push(("dialplan".to_owned(), arg(args, 2).unwrap_or("XML").to_owned()));
     let cid = CallerId::new(arg(args, 5).unwrap_or(""), arg(args, 4).unwrap_or(""));
     req.caller_id = cid;
     let timeout = arg(args, 6).map_or(Some(60), |t| t.parse::<u64>().ok())?;

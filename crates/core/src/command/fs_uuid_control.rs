@@ -59,14 +59,19 @@ fn park(sw: &Switch, args: &[String]) -> CommandOutput {
 fn transfer(sw: &Switch, args: &[String]) -> CommandOutput {
     let mut words: Vec<&str> = args.iter().map(String::as_str).collect();
     words.retain(|w| !matches!(*w, "-bleg" | "-both"));
-    let (id, exten, context) = match words.as_slice() {
-        [id, exten] => (*id, *exten, "default"),
-        [id, exten, _dialplan] => (*id, *exten, "default"),
-        [id, exten, _dialplan, context, ..] => (*id, *exten, *context),
+    let (id, exten, dialplan, context) = match words.as_slice() {
+        [id, exten] => (*id, *exten, None, "default"),
+        [id, exten, dialplan] => (*id, *exten, Some(*dialplan), "default"),
+        [id, exten, dialplan, context, ..] => (*id, *exten, Some(*dialplan), *context),
         _ => return CommandOutput::usage(&UUID_TRANSFER),
     };
+    let Some(handle) = live(sw, id) else { return CommandOutput::failure(NO_SUCH_CHANNEL) };
+    // A named dialplan (`XML`, `asterisk`, `inline`) is recorded where the dialplan router reads it.
+    if let Some(dialplan) = dialplan {
+        let _ = handle.send(ChannelCommand::SetVar { name: "dialplan".into(), value: dialplan.to_owned() });
+    }
     let cmd = ChannelCommand::Redirect { context: context.to_owned(), exten: exten.to_owned(), priority: 1 };
-    match live(sw, id).map(|h| h.send(cmd)) {
+    match Some(handle).map(|h| h.send(cmd)) {
         Some(Ok(())) => CommandOutput::ok("+OK\n"),
         _ => CommandOutput::failure(NO_SUCH_CHANNEL),
     }

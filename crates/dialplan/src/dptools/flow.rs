@@ -50,8 +50,27 @@ fn transfer_peer(chan: &Channel, exten: &str, kind: Kind, context: &str) {
     let _ = h.send(ChannelCommand::Redirect { context: context.into(), exten: exten.into(), priority: 1 });
 }
 
+/// `execute_extension` nesting depth on a channel (an extension that runs itself stops here).
+#[derive(Default)]
+struct Nesting(usize);
+
+const MAX_NESTING: usize = 32;
+
 pub(crate) fn execute_extension<'a>(e: &'a Arc<XmlEngine>, chan: &'a mut Channel, args: &'a str) -> R<'a> {
     Box::pin(async move {
+        if chan.extensions.get_or_default::<Nesting>().0 >= MAX_NESTING {
+            tracing::warn!(channel = %chan.current().name, "execute_extension {args}: nested {MAX_NESTING} deep, not run");
+            return Ok(String::new());
+        }
+        chan.extensions.get_or_default::<Nesting>().0 += 1;
+        let result = run_extension(e, chan, args).await;
+        chan.extensions.get_or_default::<Nesting>().0 -= 1;
+        result
+    })
+}
+
+async fn run_extension(e: &Arc<XmlEngine>, chan: &mut Channel, args: &str) -> AppResult {
+    {
         let words: Vec<&str> = args.split_whitespace().collect();
         let Some((exten, kind, context)) = destination(chan, &words) else {
             tracing::warn!(channel = %chan.current().name, "execute_extension: usage <exten> [<dialplan> [<context>]]");
@@ -71,7 +90,7 @@ pub(crate) fn execute_extension<'a>(e: &'a Arc<XmlEngine>, chan: &'a mut Channel
                 e.execute(chan, &actions).await.map(|_| String::new())
             }
         }
-    })
+    }
 }
 
 /// The channel bridged with `chan`, if any.

@@ -29,6 +29,8 @@ struct PendingCondition {
     actions: Vec<Action>,
     anti_actions: Vec<Action>,
     source: Source,
+    /// Byte offset of the `<condition>` tag (errors found at its end point here).
+    offset: usize,
     /// Text of an `<expression>` child being read.
     expression_text: Option<String>,
 }
@@ -99,12 +101,12 @@ impl Loader {
                 Event::Empty(e) => {
                     let name = e.name().as_ref().to_owned();
                     self.open(&place, at, &e, dir)?;
-                    self.close(&place, at, &name)?;
+                    self.close(&place, &name)?;
                 }
                 Event::End(e) => {
                     let name = e.name().as_ref().to_owned();
                     stack.pop();
-                    self.close(&place, at, &name)?;
+                    self.close(&place, &name)?;
                 }
                 Event::Text(t) => self.text(&t.xml10_content()),
                 Event::CData(t) => self.text(&t.into_inner()),
@@ -184,11 +186,11 @@ impl Loader {
         }
     }
 
-    fn close(&mut self, place: &Place<'_>, at: usize, name: &str) -> Result<(), DialplanError> {
+    fn close(&mut self, place: &Place<'_>, name: &str) -> Result<(), DialplanError> {
         match name {
             "context" => self.context = None,
             "extension" => self.close_extension(),
-            "condition" => self.close_condition(place, at)?,
+            "condition" => self.close_condition(place)?,
             "expression" => {
                 if let Some(c) = self.condition.as_mut() {
                     c.expression = c.expression_text.take().map(|t| t.trim().to_owned());
@@ -307,6 +309,7 @@ impl Loader {
             actions: Vec::new(),
             anti_actions: Vec::new(),
             source: place.source(at),
+            offset: at,
             expression_text: None,
         };
         for (k, v) in attrs {
@@ -371,24 +374,15 @@ impl Loader {
         Ok(())
     }
 
-    fn close_condition(&mut self, place: &Place<'_>, at: usize) -> Result<(), DialplanError> {
+    fn close_condition(&mut self, place: &Place<'_>) -> Result<(), DialplanError> {
         let Some(c) = self.condition.take() else { return Ok(()) };
-        let where_ = c.source.line;
-        let err_at = |what: String| {
-            let mut e = place.error(at, what);
-            if let DialplanError::Parse { line, col, .. } = &mut e {
-                (*line, *col) = (where_, 1);
-            }
-            e
-        };
+        let at = c.offset;
         let fields = match (c.mode, c.field, c.expression) {
             (Some(mode), _, _) if !c.regexes.is_empty() => FieldTests::Many(mode, c.regexes),
-            (Some(_), _, _) => return Err(err_at("<regex> children for regex=\"…\"".into())),
-            (None, Some(field), Some(expr)) => {
-                FieldTests::One(field_test(place, at, &field, &expr).map_err(|e| relocate(e, where_))?)
-            }
-            (None, Some(_), None) => return Err(err_at("an expression for the field".into())),
-            (None, None, Some(_)) => return Err(err_at("a field for the expression".into())),
+            (Some(_), _, _) => return Err(place.error(at, "<regex> children for regex=\"…\"")),
+            (None, Some(field), Some(expr)) => FieldTests::One(field_test(place, at, &field, &expr)?),
+            (None, Some(_), None) => return Err(place.error(at, "an expression for the field")),
+            (None, None, Some(_)) => return Err(place.error(at, "a field for the expression")),
             (None, None, None) => FieldTests::None,
         };
         let cond = Condition {
@@ -403,14 +397,6 @@ impl Loader {
         }
         Ok(())
     }
-}
-
-/// Moves a parse error to `line` (the condition's own line).
-fn relocate(mut e: DialplanError, to: usize) -> DialplanError {
-    if let DialplanError::Parse { line, col, .. } = &mut e {
-        (*line, *col) = (to, 1);
-    }
-    e
 }
 
 fn field_test(place: &Place<'_>, at: usize, field: &str, expr: &str) -> Result<FieldTest, DialplanError> {

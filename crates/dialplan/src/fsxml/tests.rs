@@ -101,3 +101,198 @@ async fn the_first_matching_extension_wins_and_captures_fill_the_data() {
     assert_eq!(route(body, "1234").await, vec!["bridge(user/1234 whole=1234 none=)"]);
     assert!(route(body, "999").await.is_empty());
 }
+
+#[tokio::test]
+async fn anti_actions_run_when_false_and_break_on_false_stops_the_extension() {
+    let body = r#"
+<extension name="a">
+  <condition field="destination_number" expression="^1$">
+    <action application="log" data="one"/>
+    <anti-action application="log" data="not-one"/>
+  </condition>
+  <condition field="caller_id_number" expression="^1000$">
+    <action application="log" data="second"/>
+  </condition>
+</extension>
+<extension name="b">
+  <condition field="destination_number" expression="^2$">
+    <action application="log" data="two"/>
+  </condition>
+</extension>"#;
+    assert_eq!(route(body, "1").await, vec!["log(one)", "log(second)"]);
+    // `a` fails (its anti-action is kept), hunting goes on and `b` matches.
+    assert_eq!(route(body, "2").await, vec!["log(not-one)", "log(two)"]);
+}
+
+#[tokio::test]
+async fn break_on_true_always_and_never() {
+    let body = |brk: &str| {
+        format!(
+            r#"<extension name="x">
+  <condition field="destination_number" expression="^5$" break="{brk}">
+    <action application="log" data="first"/>
+    <anti-action application="log" data="first-anti"/>
+  </condition>
+  <condition field="destination_number" expression="^\d$">
+    <action application="log" data="second"/>
+  </condition>
+</extension>"#
+        )
+    };
+    assert_eq!(route(&body("on-true"), "5").await, vec!["log(first)"]);
+    assert_eq!(route(&body("on-true"), "6").await, vec!["log(first-anti)", "log(second)"]);
+    assert_eq!(route(&body("always"), "6").await, vec!["log(first-anti)"]);
+    assert_eq!(route(&body("always"), "5").await, vec!["log(first)"]);
+    assert_eq!(route(&body("never"), "6").await, vec!["log(first-anti)", "log(second)"]);
+    assert_eq!(route(&body("on-false"), "6").await, vec!["log(first-anti)"]);
+}
+
+#[tokio::test]
+async fn regex_all_any_and_xor_combine_field_tests() {
+    let body = |mode: &str| {
+        format!(
+            r#"<extension name="x">
+  <condition regex="{mode}">
+    <regex field="destination_number" expression="^(\d+)$"/>
+    <regex field="caller_id_number" expression="^(10\d\d)$"/>
+    <action application="log" data="yes $1"/>
+    <anti-action application="log" data="no"/>
+  </condition>
+</extension>"#
+        )
+    };
+    assert_eq!(route(&body("all"), "42").await, vec!["log(yes 1000)"]);
+    assert_eq!(route(&body("all"), "x").await, vec!["log(no)"]);
+    assert_eq!(route(&body("any"), "x").await, vec!["log(yes 1000)"]);
+    assert_eq!(route(&body("any"), "42").await, vec!["log(yes 42)"]);
+    assert_eq!(route(&body("xor"), "42").await, vec!["log(no)"]);
+    assert_eq!(route(&body("xor"), "x").await, vec!["log(yes 1000)"]);
+}
+
+#[tokio::test]
+async fn continue_true_keeps_hunting_after_a_match() {
+    let body = r#"
+<extension name="tag" continue="true">
+  <condition field="destination_number" expression="^\d+$">
+    <action application="set" data="tagged=yes"/>
+  </condition>
+</extension>
+<extension name="main">
+  <condition field="destination_number" expression="^100$">
+    <action application="park"/>
+  </condition>
+</extension>"#;
+    assert_eq!(route(body, "100").await, vec!["set(tagged=yes)", "park()"]);
+}
+
+#[tokio::test]
+async fn inline_actions_run_while_hunting_and_later_conditions_see_them() {
+    let body = r#"
+<extension name="prep" continue="true">
+  <condition field="destination_number" expression="^(\d+)$">
+    <action application="set" data="who=$1" inline="true"/>
+  </condition>
+</extension>
+<extension name="use">
+  <condition field="${who}" expression="^100$">
+    <action application="log" data="who is ${who}"/>
+  </condition>
+</extension>"#;
+    let mut env = MapEnv::new("100");
+    assert_eq!(run(body, &mut env).await, vec!["log(who is ${who})"]);
+    assert_eq!(env.inline_log, vec!["set(who=100)"]);
+}
+
+#[tokio::test]
+async fn time_conditions_use_the_injected_time() {
+    let body = r#"
+<extension name="office">
+  <condition wday="2-6" time-of-day="08:00-17:00">
+    <action application="log" data="open"/>
+    <anti-action application="log" data="closed"/>
+  </condition>
+</extension>
+<extension name="holiday">
+  <condition mon="12" mday="25" break="never">
+    <action application="log" data="xmas"/>
+  </condition>
+  <condition field="destination_number" expression="^1$" hour="9" minute-of-day="500-600">
+    <action application="log" data="nine"/>
+  </condition>
+</extension>"#;
+    // Tuesday 2026-11-24 09:30 UTC.
+    assert_eq!(route(body, "1").await, vec!["log(open)"]);
+    let mut env = MapEnv::new("1");
+    env.now = CivilTime::from_epoch(parse_date_time("2026-12-25 20:00").unwrap());
+    assert_eq!(run(body, &mut env).await, vec!["log(closed)", "log(xmas)"]);
+}
+
+#[test]
+fn preprocess_sets_globals_for_later_attributes_and_includes_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("default")).unwrap();
+    let ext = r#"<include><extension name="inc"><condition field="destination_number" expression="^$${n}$">
+<action application="log" data="$${greeting}"/></condition></extension></include>"#;
+    std::fs::write(dir.path().join("default/01_inc.xml"), ext).unwrap();
+    let main = r#"<include>
+  <X-PRE-PROCESS cmd="set" data="n=42"/>
+  <X-PRE-PROCESS cmd="set" data="greeting=hello $${n}"/>
+  <context name="default">
+    <X-PRE-PROCESS cmd="include" data="default/*.xml"/>
+  </context>
+</include>"#;
+    std::fs::write(dir.path().join("main.xml"), main).unwrap();
+    let plan = super::load_files(&[dir.path().join("main.xml")]).unwrap();
+    let ext = &plan.contexts["default"].extensions[0];
+    assert_eq!(ext.name, "inc");
+    let super::model::FieldTests::One(t) = &ext.conditions[0].test.fields else { panic!() };
+    assert_eq!(t.regex.text, "^42$");
+    assert_eq!(ext.conditions[0].actions[0].data, "hello 42");
+    assert_eq!(plan.globals, vec![("n".to_owned(), "42".to_owned()), ("greeting".to_owned(), "hello 42".to_owned())]);
+    assert!(ext.source.file.ends_with("01_inc.xml"));
+}
+
+#[test]
+fn errors_name_the_file_line_and_what_was_expected() {
+    let cases = [
+        (
+            "<include>\n<context name=\"d\">\n<extension>\n<condition field=\"x\" expression=\"(\"/>",
+            "t.xml:4:1: expected a valid regular expression",
+        ),
+        ("<include>\n\n<extension name=\"e\"/>", "t.xml:3:1: expected <extension> inside a <context>"),
+        (
+            "<context name=\"d\"><extension><condition break=\"sometimes\"/>",
+            "t.xml:1:30: expected break=\"on-true|on-false|always|never\"",
+        ),
+        (
+            "<context name=\"d\">\n  <extension>\n    <condition regex=\"most\">",
+            "t.xml:3:5: expected regex=\"all|any|xor\"",
+        ),
+        (
+            "<context name=\"d\"><extension><condition>\n<action data=\"x\"/>",
+            "t.xml:2:1: expected an application attribute",
+        ),
+        ("<context>", "t.xml:1:1: expected a name attribute on <context>"),
+        ("<context name=\"d\">\n</extension>", "t.xml:2:"),
+        ("<include>\n<context name=\"d\">", "</context> before the end of the file"),
+        (
+            "<include><X-PRE-PROCESS cmd=\"include\" data=\"/nonexistent/x.xml\"/>",
+            "t.xml:1:10: expected an existing file to include",
+        ),
+    ];
+    for (text, want) in cases {
+        let err = parse_str("t.xml", text).unwrap_err().to_string();
+        assert!(err.contains(want), "{text:?}: got {err}");
+    }
+}
+
+#[test]
+fn expressions_may_be_given_as_child_elements() {
+    let body = doc(r#"<extension name="x"><condition field="destination_number">
+<expression><![CDATA[^(1|2)&$]]></expression><action application="log" data="$1"/></condition></extension>"#);
+    let plan = parse_str("t.xml", &body).unwrap();
+    let super::model::FieldTests::One(t) = &plan.contexts["default"].extensions[0].conditions[0].test.fields else {
+        panic!()
+    };
+    assert_eq!(t.regex.text, "^(1|2)&$");
+}

@@ -40,6 +40,7 @@ async fn serve(
 ) -> anyhow::Result<()> {
     let switch = build_switch(&cfg);
     let dialplan = switchyard_dialplan::install(&switch, store.clone(), &cfg.dialplan.asterisk).context("dialplan")?;
+    switchyard_dialplan::fsxml::install(&dialplan, &cfg.dialplan.freeswitch).context("XML dialplan")?;
     switchyard_media::install(&switch, media_settings(&cfg));
     let control_path = cfg.general.data_dir.join(crate::control_proto::SOCKET_NAME);
     let control = control::ControlServer::bind(&control_path, switch.clone())?;
