@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::cause::HangupCause;
@@ -58,7 +59,17 @@ impl AppRegistry {
 
     /// Finds an application.
     pub fn get(&self, name: &str) -> Option<Arc<dyn Application>> {
-        self.0.read().get(&name.to_ascii_lowercase()).cloned()
+        let mut buf = [0u8; 48];
+        let map = self.0.read();
+        match buf.get_mut(..name.len()) {
+            // Application names are short: lower-case them on the stack (this runs at every priority).
+            Some(lower) => {
+                lower.copy_from_slice(name.as_bytes());
+                lower.make_ascii_lowercase();
+                map.get(std::str::from_utf8(lower).ok()?).cloned()
+            }
+            None => map.get(&name.to_ascii_lowercase()).cloned(),
+        }
     }
 
     /// Registered names, sorted.
@@ -79,7 +90,7 @@ impl Channel {
                 self.current_mut().variables.unset("app_uuid");
                 given
             }
-            None => uuid::Uuid::new_v4().to_string(),
+            None => execution_id(),
         };
         self.current_mut().location.app = Some(name.to_owned());
         args.clone_into(&mut self.current_mut().location.app_data);
@@ -93,6 +104,18 @@ impl Channel {
         self.publish(EventKind::ExecuteComplete { app: app_name, data, app_uuid, response });
         Ok(result)
     }
+}
+
+/// A fresh version-4 UUID for one application execution (ESL `Application-UUID`), made without
+/// asking the OS for randomness each time: a random base drawn once per process plus a counter,
+/// so ids never repeat within a run and differ between runs.
+fn execution_id() -> String {
+    static BASE: OnceLock<u128> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let base = *BASE.get_or_init(|| uuid::Uuid::new_v4().as_u128());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let bytes = base.wrapping_add(u128::from(n)).to_be_bytes();
+    uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string()
 }
 
 fn parse_seconds(args: &str) -> Duration {
@@ -185,4 +208,20 @@ pub(crate) async fn run_queued(chan: &mut Channel) -> Result<(), Interrupted> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::execution_id;
+
+    #[test]
+    fn execution_ids_are_distinct_version_4_uuids() {
+        let (a, b) = (execution_id(), execution_id());
+        assert_ne!(a, b);
+        for id in [a, b] {
+            let parsed = uuid::Uuid::parse_str(&id).unwrap();
+            assert_eq!(parsed.get_version_num(), 4);
+            assert_eq!(parsed.hyphenated().to_string(), id);
+        }
+    }
 }

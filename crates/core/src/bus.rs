@@ -95,17 +95,17 @@ impl EventBus {
     /// Publishes an event; returns its sequence number. Never blocks on subscribers.
     pub fn publish(&self, kind: EventKind, channel: Option<Arc<ChannelSnapshot>>) -> u64 {
         let timestamp = self.0.clock.now();
-        let seq = {
+        let (seq, evicted) = {
             let mut ring = self.0.ring.lock();
             let seq = ring.next_seq;
             ring.next_seq += 1;
-            if ring.events.len() == self.0.config.replay_window {
-                ring.events.pop_front();
-            }
+            let evicted = if ring.events.len() == self.0.config.replay_window { ring.events.pop_front() } else { None };
             ring.events.push_back(Arc::new(Event { seq, timestamp, kind, channel }));
-            seq
+            (seq, evicted)
         };
         self.0.notify.notify_waiters();
+        // The oldest event is freed outside the lock: dropping it may free its snapshot.
+        drop(evicted);
         seq
     }
 

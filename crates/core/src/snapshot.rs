@@ -1,5 +1,7 @@
 //! The immutable picture of a channel that events carry and commands list.
 
+use std::sync::Arc;
+
 use crate::cause::HangupCause;
 use crate::clock::Timestamp;
 use crate::id::ChannelId;
@@ -107,5 +109,45 @@ impl ChannelSnapshot {
     pub fn billsec(&self, now: Timestamp) -> i64 {
         let end = self.hungup.unwrap_or(now);
         self.answered.map_or(0, |a| (end.0 - a.0).max(0) / 1_000_000)
+    }
+}
+
+/// A channel's working state as its task holds it: reading is free, publishing shares it (`share`,
+/// no copy), and the first change after a publish copies it once (copy on write). A channel that
+/// publishes several events without changing in between publishes one snapshot.
+#[derive(Clone, Debug)]
+pub(crate) struct WorkingSnapshot(Arc<ChannelSnapshot>);
+
+impl WorkingSnapshot {
+    /// The working state as an immutable, shareable snapshot. Only `Channel::publish_snapshot` (and
+    /// the channel's creation) share it, and both make it the handles' snapshot: so a working state
+    /// that is shared is already the published one (`is_published`).
+    pub(crate) fn share(&self) -> Arc<ChannelSnapshot> {
+        self.0.clone()
+    }
+
+    /// True when the working state has not changed since it was last published.
+    pub(crate) fn is_published(&self) -> bool {
+        Arc::strong_count(&self.0) > 1
+    }
+}
+
+impl From<ChannelSnapshot> for WorkingSnapshot {
+    fn from(snap: ChannelSnapshot) -> Self {
+        Self(Arc::new(snap))
+    }
+}
+
+impl std::ops::Deref for WorkingSnapshot {
+    type Target = ChannelSnapshot;
+    fn deref(&self) -> &ChannelSnapshot {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for WorkingSnapshot {
+    /// Copies the state first when a published snapshot still shares it.
+    fn deref_mut(&mut self) -> &mut ChannelSnapshot {
+        Arc::make_mut(&mut self.0)
     }
 }

@@ -1,49 +1,170 @@
-//! Channel and global variables: an insertion-ordered map, cheap to snapshot.
+//! Channel and global variables: an insertion-ordered map, cheap to snapshot and to change after
+//! a snapshot.
 
 use std::sync::Arc;
 
+/// Changes kept as a chain before they are folded into the ordered list.
+const MAX_RECENT: u8 = 16;
+
 /// Variables in the order they were first set (FreeSWITCH prints `variable_*` headers in that order).
-/// Cloning shares the storage; the first write after a clone copies it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Variables(Arc<Vec<(String, String)>>);
+///
+/// A clone shares everything. Changes go on a short shared chain in front of the ordered list (one
+/// small allocation each, nothing copied); every `MAX_RECENT` changes the chain is folded into the
+/// list, which is copied then if a snapshot still shares it. Names and values are shared strings, so
+/// that copy costs one allocation and reference counts, not one string each.
+#[derive(Clone, Default)]
+pub struct Variables {
+    base: Arc<Vec<(Arc<str>, Arc<str>)>>,
+    recent: Option<Arc<Change>>,
+    recent_len: u8,
+}
+
+/// One change not yet folded into the list: a value, or `None` for a removal.
+struct Change {
+    name: Arc<str>,
+    value: Option<Arc<str>>,
+    older: Option<Arc<Change>>,
+}
 
 impl Variables {
     /// The value of `name`, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        let mut link = self.recent.as_deref();
+        while let Some(change) = link {
+            if &*change.name == name {
+                return change.value.as_deref();
+            }
+            link = change.older.as_deref();
+        }
+        self.base.iter().find(|(k, _)| &**k == name).map(|(_, v)| &**v)
     }
 
-    /// Sets `name`, keeping its original position when it already exists.
+    /// Sets `name`, keeping its original position when it already exists. Setting the value it
+    /// already has changes nothing.
     pub fn set(&mut self, name: &str, value: &str) {
-        let vars = Arc::make_mut(&mut self.0);
-        match vars.iter_mut().find(|(k, _)| k == name) {
-            Some(slot) => value.clone_into(&mut slot.1),
-            None => vars.push((name.to_owned(), value.to_owned())),
+        if self.get(name) != Some(value) {
+            self.push(name, Some(Arc::from(value)));
         }
     }
 
     /// Removes `name`; true if it was set.
     pub fn unset(&mut self, name: &str) -> bool {
-        let Some(pos) = self.0.iter().position(|(k, _)| k == name) else {
+        if self.get(name).is_none() {
             return false;
-        };
-        Arc::make_mut(&mut self.0).remove(pos);
+        }
+        self.push(name, None);
         true
+    }
+
+    fn push(&mut self, name: &str, value: Option<Arc<str>>) {
+        let older = self.recent.take();
+        self.recent = Some(Arc::new(Change { name: Arc::from(name), value, older }));
+        self.recent_len += 1;
+        if self.recent_len >= MAX_RECENT {
+            self.fold();
+        }
+    }
+
+    /// Applies the chain to the list, oldest change first.
+    fn fold(&mut self) {
+        let mut changes = Vec::with_capacity(usize::from(self.recent_len));
+        let mut link = self.recent.take();
+        while let Some(change) = link {
+            link = change.older.clone();
+            changes.push(change);
+        }
+        self.recent_len = 0;
+        let base = Arc::make_mut(&mut self.base);
+        for change in changes.iter().rev() {
+            let pos = base.iter().position(|(k, _)| *k == change.name);
+            match (pos, &change.value) {
+                (Some(pos), Some(v)) => base[pos].1 = v.clone(),
+                (Some(pos), None) => {
+                    base.remove(pos);
+                }
+                (None, Some(v)) => base.push((change.name.clone(), v.clone())),
+                (None, None) => {}
+            }
+        }
     }
 
     /// All variables in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        if self.recent.is_none() {
+            return Iter::Listed(self.base.iter());
+        }
+        let mut merged: Vec<(&str, &str)> = self.base.iter().map(|(k, v)| (&**k, &**v)).collect();
+        let mut changes = Vec::with_capacity(usize::from(self.recent_len));
+        let mut link = self.recent.as_deref();
+        while let Some(change) = link {
+            changes.push(change);
+            link = change.older.as_deref();
+        }
+        for change in changes.iter().rev() {
+            let pos = merged.iter().position(|(k, _)| *k == &*change.name);
+            match (pos, change.value.as_deref()) {
+                (Some(pos), Some(v)) => merged[pos].1 = v,
+                (Some(pos), None) => {
+                    merged.remove(pos);
+                }
+                (None, Some(v)) => merged.push((&change.name, v)),
+                (None, None) => {}
+            }
+        }
+        Iter::Merged(merged.into_iter())
     }
 
     /// Number of variables.
     pub fn len(&self) -> usize {
-        self.0.len()
+        if self.recent.is_none() { self.base.len() } else { self.iter().count() }
     }
 
     /// True when no variable is set.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
+    }
+}
+
+/// The iterator of `Variables::iter`: the list itself, or the list with the chain applied.
+enum Iter<'a> {
+    Listed(std::slice::Iter<'a, (Arc<str>, Arc<str>)>),
+    Merged(std::vec::IntoIter<(&'a str, &'a str)>),
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a str, &'a str);
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Self::Listed(it) => it.next().map(|(k, v)| (&**k, &**v)),
+            Self::Merged(it) => it.next(),
+        }
+    }
+}
+
+impl PartialEq for Variables {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Variables {}
+
+impl std::fmt::Debug for Variables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Drop for Change {
+    /// Frees a long chain without recursing once per link.
+    fn drop(&mut self) {
+        let mut link = self.older.take();
+        while let Some(change) = link {
+            link = match Arc::try_unwrap(change) {
+                Ok(mut owned) => owned.older.take(),
+                Err(_) => None,
+            };
+        }
     }
 }
 
@@ -95,6 +216,44 @@ mod tests {
         assert!(v.unset("a"));
         assert_eq!(snap.get("a"), Some("1"));
         assert!(!v.unset("a"));
+    }
+
+    /// The plain model: an ordered list changed in place.
+    fn model_set(m: &mut Vec<(String, String)>, k: &str, v: Option<&str>) {
+        let pos = m.iter().position(|(n, _)| n == k);
+        match (pos, v) {
+            (Some(p), Some(v)) => m[p].1 = v.to_owned(),
+            (Some(p), None) => {
+                m.remove(p);
+            }
+            (None, Some(v)) => m.push((k.to_owned(), v.to_owned())),
+            (None, None) => {}
+        }
+    }
+
+    #[test]
+    fn many_changes_after_snapshots_agree_with_a_plain_ordered_list() {
+        let (mut v, mut model) = (Variables::default(), Vec::new());
+        let mut snaps = Vec::new();
+        for i in 0..200u32 {
+            let k = format!("k{}", i % 7);
+            if i % 5 == 0 {
+                assert_eq!(v.unset(&k), model.iter().any(|(n, _)| *n == k));
+                model_set(&mut model, &k, None);
+            } else {
+                v.set(&k, &i.to_string());
+                model_set(&mut model, &k, Some(&i.to_string()));
+            }
+            snaps.push((v.clone(), model.clone()));
+        }
+        for (snap, model) in snaps {
+            let got: Vec<(String, String)> = snap.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+            assert_eq!(got, model);
+            assert_eq!(snap.len(), model.len());
+            for (k, val) in &model {
+                assert_eq!(snap.get(k), Some(val.as_str()));
+            }
+        }
     }
 
     #[test]

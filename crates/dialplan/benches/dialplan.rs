@@ -11,6 +11,10 @@ use switchyard_core::{
 };
 use switchyard_store::{SqliteStore, Store};
 
+/// The binary's allocator, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 10,000 extensions in 100 contexts: literals and patterns, three priorities each.
 fn generated_conf() -> String {
     let mut s = String::from("[globals]\nX=1\n");
@@ -36,33 +40,12 @@ fn bench_load(c: &mut Criterion) {
     g.finish();
 }
 
-/// 20 priorities per turn; `N` turns.
-const LOOP: &str = "
-[bench]
-exten => s,1,Set(I=0)
-same => n(top),Set(I=$[${I} + 1])
-same => n,Set(A=${I})
-same => n,Set(B=${A:0:3})
-same => n,GotoIf($[${I} > 0]?next)
-same => n,NoOp(never)
-same => n(next),Gosub(sub,s,1(${I}))
-same => n,Set(C=${GOSUB_RETVAL})
-same => n,Set(D=${LEN(${C})})
-same => n,Set(E=$[${D} * 2])
-same => n,Set(F=${E})
-same => n,Set(G=${F})
-same => n,Set(H=${G})
-same => n,GotoIf($[${I} < ${N}]?top)
-same => n,Hangup()
-[sub]
-exten => s,1,Set(LOCAL(T)=${ARG1})
-same => n,Set(U=${T})
-same => n,Set(V=${U})
-same => n,Set(W=${V})
-same => n,Return(${W})
-";
+/// The loop, `N` turns.
+const LOOP: &str = include_str!("loop.conf");
 
-const PRIORITIES_PER_TURN: u64 = 20;
+/// Priorities executed per turn (the loop has 20 lines; `NoOp(never)`, `Set(I=0)` and `Hangup` run
+/// not at every turn).
+const PRIORITIES_PER_TURN: u64 = 17;
 
 fn run_loop(turns: u64) -> Duration {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

@@ -99,22 +99,23 @@ pub(crate) async fn run_loop(engine: &Arc<Engine>, chan: &mut Channel, stop_dept
 
 /// Runs one priority; `Some` when the loop must stop.
 async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
-    let loc = chan.current().location.clone();
     let plan = engine.plan();
-    let cid = chan.current().caller.number.clone();
-    let Some((_, prio)) = plan.find(&loc.context, &loc.exten, &cid, Step::Number(loc.priority)) else {
-        return missing(engine, chan, &loc.context, &loc.exten, loc.priority);
+    let snap = chan.current();
+    let (loc, cid) = (&snap.location, &snap.caller.number);
+    let number = loc.priority;
+    let Some((_, prio)) = plan.find(&loc.context, &loc.exten, cid, Step::Number(number)) else {
+        let (ctx, exten) = (loc.context.clone(), loc.exten.clone());
+        return missing(engine, chan, &ctx, &exten, number);
     };
     let args = substitute(engine, chan, &prio.template).await;
     pc(chan).jumped = false;
+    let loc = &chan.current().location;
     tracing::debug!(
-        "Executing [{}@{}:{}] {}(\"{}\", \"{}\") in new stack",
+        "Executing [{}@{}:{number}] {}(\"{}\", \"{args}\") in new stack",
         loc.exten,
         loc.context,
-        loc.priority,
         prio.app,
         chan.current().name,
-        args
     );
     match chan.execute(&prio.app, &args).await {
         Ok(Ok(_)) => {}
@@ -130,7 +131,7 @@ async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
         }
     }
     if !pc(chan).jumped {
-        chan.current_mut().location.priority = loc.priority + 1;
+        chan.current_mut().location.priority = number + 1;
     }
     None
 }

@@ -116,22 +116,21 @@ pub struct Dialplan {
 impl Dialplan {
     /// Finds the priority for `exten` (dialed by `cid`) in `context` or its includes, depth first.
     pub fn find(&self, context: &str, exten: &str, cid: &str, step: Step<'_>) -> Option<(&Extension, &Priority)> {
-        let mut seen = HashSet::new();
-        self.find_in(context, exten, cid, step, &mut seen)
+        let (name, ctx) = self.contexts.get_key_value(context)?;
+        // The common case (found in the context itself) allocates nothing.
+        if let Some(found) = Self::find_here(ctx, exten, cid, step) {
+            return Some(found);
+        }
+        let mut seen = vec![name.as_str()];
+        ctx.includes.iter().find_map(|inc| self.find_in(inc, exten, cid, step, &mut seen))
     }
 
-    fn find_in<'a>(
-        &'a self,
-        context: &str,
+    fn find_here<'a>(
+        ctx: &'a Context,
         exten: &str,
         cid: &str,
         step: Step<'_>,
-        seen: &mut HashSet<String>,
     ) -> Option<(&'a Extension, &'a Priority)> {
-        if !seen.insert(context.to_owned()) {
-            return None;
-        }
-        let ctx = self.contexts.get(context)?;
         for ext in ctx.extensions.iter().filter(|e| e.matches(exten, cid)) {
             let number = match step {
                 Step::Number(n) => Some(n),
@@ -141,7 +140,24 @@ impl Dialplan {
                 return Some((ext, p));
             }
         }
-        ctx.includes.iter().find_map(|inc| self.find_in(inc, exten, cid, step, seen))
+        None
+    }
+
+    fn find_in<'a>(
+        &'a self,
+        context: &str,
+        exten: &str,
+        cid: &str,
+        step: Step<'_>,
+        seen: &mut Vec<&'a str>,
+    ) -> Option<(&'a Extension, &'a Priority)> {
+        let (name, ctx) = self.contexts.get_key_value(context)?;
+        if seen.contains(&name.as_str()) {
+            return None;
+        }
+        seen.push(name);
+        Self::find_here(ctx, exten, cid, step)
+            .or_else(|| ctx.includes.iter().find_map(|inc| self.find_in(inc, exten, cid, step, seen)))
     }
 
     /// True when `exten` exists (has priority 1) in `context`.

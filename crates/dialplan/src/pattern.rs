@@ -43,7 +43,7 @@ impl Pattern {
     /// True when `exten` matches completely.
     pub fn matches(&self, exten: &str) -> bool {
         match &self.elems {
-            None => strip_fluff(&self.text) == strip_fluff(exten),
+            None => without_fluff(&self.text).eq(without_fluff(exten)),
             Some(elems) => match_elems(elems, &exten.chars().filter(|c| *c != '-').collect::<Vec<_>>(), false),
         }
     }
@@ -61,7 +61,12 @@ impl Pattern {
 }
 
 fn strip_fluff(s: &str) -> String {
-    s.chars().filter(|c| *c != '-').collect()
+    without_fluff(s).collect()
+}
+
+/// The characters of `s` without the `-` that Asterisk ignores in extensions.
+fn without_fluff(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| *c != '-')
 }
 
 fn set_of(chars: impl IntoIterator<Item = char>) -> Elem {

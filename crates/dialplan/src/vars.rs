@@ -10,8 +10,8 @@ pub(crate) fn get(chan: &Channel, name: &str) -> Option<String> {
     }
     let vars = &chan.current().variables;
     let found = vars.get(name).or_else(|| {
-        let bare = name.trim_start_matches('_');
-        vars.get(&format!("_{bare}")).or_else(|| vars.get(&format!("__{bare}"))).or_else(|| vars.get(bare))
+        let spellings = Spellings::of(name);
+        vars.get(spellings.single()).or_else(|| vars.get(spellings.double())).or_else(|| vars.get(spellings.bare()))
     });
     found.map(str::to_owned).or_else(|| chan.switch().globals().get(name))
 }
@@ -36,16 +36,34 @@ fn builtin(chan: &Channel, name: &str) -> Option<String> {
 /// Sets a channel variable; an empty value removes it, as Asterisk's `Set(X=)` does. A name
 /// given with or without `_`/`__` replaces the other spellings.
 pub(crate) fn set(chan: &mut Channel, name: &str, value: &str) {
-    let bare = name.trim_start_matches('_');
-    for other in [bare.to_owned(), format!("_{bare}"), format!("__{bare}")] {
-        if other != name && chan.var(&other).is_some() {
-            chan.unset_var(&other);
+    let spellings = Spellings::of(name);
+    for other in [spellings.bare(), spellings.single(), spellings.double()] {
+        if other != name && chan.var(other).is_some() {
+            chan.unset_var(other);
         }
     }
     if value.is_empty() {
         chan.unset_var(name);
     } else {
         chan.set_var(name, value);
+    }
+}
+
+/// A name's three spellings (`X`, `_X`, `__X`) in one string.
+struct Spellings(String);
+
+impl Spellings {
+    fn of(name: &str) -> Self {
+        Self(format!("__{}", name.trim_start_matches('_')))
+    }
+    fn double(&self) -> &str {
+        &self.0
+    }
+    fn single(&self) -> &str {
+        &self.0[1..]
+    }
+    fn bare(&self) -> &str {
+        &self.0[2..]
     }
 }
 

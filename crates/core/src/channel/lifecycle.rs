@@ -39,7 +39,8 @@ pub(crate) fn spawn_channel(
     plan: ChannelPlan,
 ) -> ChannelHandle {
     let media = endpoint.media();
-    let shared = Arc::new(ChannelShared { snapshot: RwLock::new(Arc::new(snap.clone())), media });
+    let snap = crate::snapshot::WorkingSnapshot::from(snap);
+    let shared = Arc::new(ChannelShared { snapshot: RwLock::new(snap.share()), media });
     let (tx, rx) = mpsc::unbounded_channel();
     let handle = ChannelHandle::new(snap.id, shared.clone(), tx);
     let mut endpoint = endpoint;

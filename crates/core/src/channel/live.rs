@@ -10,7 +10,7 @@ use crate::cause::HangupCause;
 use crate::channel::{ChannelCommand, ChannelShared, Extensions};
 use crate::event::EventKind;
 use crate::id::ChannelId;
-use crate::snapshot::ChannelSnapshot;
+use crate::snapshot::{ChannelSnapshot, WorkingSnapshot};
 use crate::state::{ChannelState, LineState, Phase, TransitionError};
 use crate::switch::Switch;
 use crate::tech::{Endpoint, LocalEvent};
@@ -34,7 +34,7 @@ pub enum Interrupted {
 /// A live channel, owned by its task. Applications and dialplans get `&mut Channel`.
 pub struct Channel {
     pub(crate) switch: Switch,
-    pub(crate) snap: ChannelSnapshot,
+    pub(crate) snap: WorkingSnapshot,
     pub(crate) shared: Arc<ChannelShared>,
     pub(crate) rx: mpsc::UnboundedReceiver<ChannelCommand>,
     pub(crate) endpoint: Box<dyn Endpoint>,
@@ -77,9 +77,13 @@ impl Channel {
         self.switch.bus().publish(kind, Some(snap))
     }
 
-    /// Makes the working state visible to handles; returns the snapshot.
+    /// Makes the working state visible to handles; returns the snapshot. Costs no copy: the
+    /// working state is shared until its next change (see `WorkingSnapshot`).
     pub fn publish_snapshot(&mut self) -> Arc<ChannelSnapshot> {
-        let snap = Arc::new(self.snap.clone());
+        if self.snap.is_published() {
+            return self.snap.share();
+        }
+        let snap = self.snap.share();
         *self.shared.snapshot.write() = snap.clone();
         snap
     }

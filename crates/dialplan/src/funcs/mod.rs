@@ -35,6 +35,15 @@ fn upper(name: &str) -> String {
     name.trim().to_ascii_uppercase()
 }
 
+/// `name` upper-cased in `buf` when it fits (function names do), without allocating.
+fn upper_in<'b>(name: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+    let name = name.trim().as_bytes();
+    let out = buf.get_mut(..name.len())?;
+    out.copy_from_slice(name);
+    out.make_ascii_uppercase();
+    std::str::from_utf8(out).ok()
+}
+
 /// Reads `name(args)`; `args` is already substituted.
 pub(crate) async fn read(
     engine: &Arc<Engine>,
@@ -42,8 +51,12 @@ pub(crate) async fn read(
     name: &str,
     args: &str,
 ) -> Result<String, FuncError> {
-    let n = upper(name);
-    match n.as_str() {
+    let mut buf = [0u8; 32];
+    let n = match upper_in(name, &mut buf) {
+        Some(n) => n,
+        None => return Err(FuncError::Unknown(upper(name))),
+    };
+    match n {
         "CHANNEL" => channel::read(chan, args),
         "CALLERID" => channel::callerid_read(chan, args),
         "HANGUPCAUSE" => Ok(channel::hangupcause(chan, args)),
@@ -60,7 +73,7 @@ pub(crate) async fn read(
         "SHELL" => net::shell(args).await,
         "CURL" => net::curl(chan, args).await,
         "CURLOPT" => Ok(net::curlopt_read(chan, args)),
-        _ => strings::read(chan, &n, args).ok_or(FuncError::Unknown(n)),
+        _ => strings::read(chan, n, args).ok_or_else(|| FuncError::Unknown(n.to_owned())),
     }
 }
 
