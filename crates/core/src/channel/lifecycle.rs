@@ -90,11 +90,13 @@ async fn run(mut chan: Channel, plan: ChannelPlan) {
 impl Channel {
     async fn dial(&mut self, timeout: Duration, dialstring: String) -> OriginateOutcome {
         self.set_phase(Phase::Init);
-        self.endpoint.on_local(LocalEvent::Dialing, Instant::now());
+        // Before the far end is asked (a Local `;2` starts its dialplan at once), so that DialBegin
+        // always precedes what the callee does.
         if self.dialed_by_nobody() {
             let dest = self.publish_snapshot();
             self.switch.bus().publish(EventKind::DialBegin { dest, dialstring }, None);
         }
+        self.endpoint.on_local(LocalEvent::Dialing, Instant::now());
         let want = WaitFor { answer: true, ..WaitFor::default() };
         let result = self.wait_until(Some(Instant::now() + timeout), want).await;
         let ringing = self.current().state.line() == LineState::Ringing;
