@@ -1,7 +1,9 @@
 //! Relay throughput: N linked session pairs in one engine on loopback; one sender socket offers G.711
 //! packets to every A leg at a paced rate, one receiver socket counts what the B legs relay. Prints
 //! offered and delivered packets per second for a few rates. Run: `cargo bench -p switchyard-media`.
-//! The sender and receiver share the machine's cores with the engine, so the figures are a lower bound.
+//! The sender and receiver share the machine's cores with the engine, so the rates are a lower bound;
+//! the engine's own CPU time per relayed packet (its tokio worker threads, from /proc) gives the
+//! capacity per core independently of them.
 
 use std::net::UdpSocket;
 use std::sync::Arc;
@@ -51,17 +53,23 @@ fn main() {
         })
     };
     println!("relay bench: {PAIRS} linked pairs (one direction each), PCMU 172-byte packets, 2 runtime workers");
-    for rate in [50_000u64, 100_000, 150_000, 200_000, 0] {
-        let before = received.load(Ordering::Relaxed);
-        let (offered, secs) = offer(&tx, &legs, rate);
+    for rate in [50_000u64, 100_000, 150_000, 0] {
         std::thread::sleep(Duration::from_millis(300)); // let in-flight packets land before counting
+        let before = received.load(Ordering::Relaxed);
+        let cpu_before = engine_cpu_ticks();
+        let (offered, secs) = offer(&tx, &legs, rate);
+        std::thread::sleep(Duration::from_millis(300));
         let delivered = received.load(Ordering::Relaxed) - before;
+        let cpu_secs = (engine_cpu_ticks() - cpu_before) as f64 / 100.0;
         let label = if rate == 0 { "unpaced".to_owned() } else { format!("{rate}/s") };
         println!(
-            "offered {label:>9}: sent {:>7.0} pkt/s, relayed {:>7.0} pkt/s, loss {:.2}%",
+            "offered {label:>9}: sent {:>7.0} pkt/s, relayed {:>7.0} pkt/s, loss {:.2}%, engine CPU {:.2} core, {:.1} µs/packet → {:.0} pkt/s per core",
             offered as f64 / secs,
             delivered as f64 / secs,
-            100.0 * (1.0 - delivered as f64 / offered.max(1) as f64)
+            (100.0 * (1.0 - delivered as f64 / offered.max(1) as f64)).max(0.0),
+            cpu_secs / secs,
+            1e6 * cpu_secs / delivered.max(1) as f64,
+            delivered as f64 / cpu_secs.max(0.01)
         );
     }
     stop.store(true, Ordering::Relaxed);
@@ -93,6 +101,20 @@ fn offer(tx: &UdpSocket, legs: &[std::net::SocketAddr], rate: u64) -> (u64, f64)
         }
     }
     (sent, start.elapsed().as_secs_f64())
+}
+
+/// User + system clock ticks (1/100 s) of this process's tokio worker threads.
+fn engine_cpu_ticks() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return 0 };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("stat")).ok())
+        .filter(|stat| stat.contains("(tokio-rt-worker"))
+        .filter_map(|stat| {
+            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .sum()
 }
 
 fn grow_buffers(sock: &UdpSocket) {

@@ -111,3 +111,23 @@ async fn what_the_far_end_says_is_recorded_to_wav() {
     let expected: Vec<i16> = (0..25).map(|i| g711::ulaw_decode(g711::ulaw_encode(1000 * (i + 1)))).collect();
     assert_eq!(levels, expected, "every frame recorded once, in order");
 }
+
+#[tokio::test]
+async fn send_dtmf_emits_an_rfc4733_event_with_three_end_packets() {
+    let engine = engine().await;
+    let session = engine.open().unwrap();
+    let ear = phone().await;
+    session.set_remote(ear.local_addr().unwrap(), Codec::Pcmu, 0, Some(101));
+    session.port().send_dtmf('5', 100);
+    let mut events = Vec::new();
+    while events.iter().filter(|(_, e): &&(_, switchyard_media::dtmf::TelephoneEvent)| e.end).count() < 3 {
+        let (h, payload, _) = recv(&ear).await;
+        if h.payload_type == 101 {
+            events.push((h, switchyard_media::dtmf::TelephoneEvent::parse(&payload).unwrap()));
+        }
+    }
+    assert!(events[0].0.marker, "the first packet of the event carries the marker");
+    assert!(events.iter().all(|(h, e)| h.timestamp == events[0].0.timestamp && e.event == 5));
+    assert_eq!(events.last().unwrap().1.duration, 800);
+    assert_eq!(events.len(), 5 + 2);
+}
