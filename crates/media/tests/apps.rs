@@ -14,7 +14,7 @@ use switchyard_core::{
     BusConfig, BusItem, EventKind, OriginateRequest, OriginateTarget, Switch, SwitchConfig, SwitchInfo, SystemClock,
 };
 use switchyard_media::dtmf::TelephoneEvent;
-use switchyard_media::{Codec, MediaSettings};
+use switchyard_media::{Codec, MediaSettings, g711};
 use tokio::time::Instant;
 
 /// A far end that answers at once and carries the media port it was given.
@@ -181,4 +181,62 @@ async fn uuid_record_writes_what_the_channel_hears_and_says() {
     assert!(recorded.iter().any(|s| *s != 0), "the far end's audio is in the recording");
     let nobody = "00000000-0000-4000-8000-000000000001";
     assert_eq!(run(format!("uuid_record {nobody} start x.wav")).await, "-ERR No such channel!\n");
+}
+
+/// Starts `app(args)` on an `rtptest/` channel whose far end is `far`; digits it receives go to the channel.
+async fn on_rtp_channel(
+    sw: &Switch,
+    tech: &RtpTech,
+    session: &switchyard_media::RtpSession,
+    far: &tokio::net::UdpSocket,
+    app: &str,
+    args: &str,
+) {
+    session.set_remote(far.local_addr().unwrap(), Codec::Pcmu, 0, Some(101));
+    *tech.0.lock() = Some(session.port());
+    let target = OriginateTarget::App { name: app.into(), args: args.into() };
+    let pending = sw.originate(OriginateRequest::new("rtptest/x", target)).unwrap();
+    session.set_dtmf_sink(pending.channel.clone());
+}
+
+#[tokio::test]
+async fn echo_sends_the_callers_audio_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sw, tech) = switch(dir.path());
+    let engine = engine().await;
+    let session = engine.open().unwrap();
+    let caller = phone().await;
+    on_rtp_channel(&sw, &tech, &session, &caller, "echo", "").await;
+    let voice: Vec<u8> = (0..160).map(|i| (i as u8) | 0x41).collect();
+    // Until the channel runs Echo, the session sends comfort silence: keep talking until it echoes.
+    for i in 0..200u16 {
+        caller.send_to(&packet(0, i, 160 * u32::from(i), 3, &voice), session.local_addr()).await.unwrap();
+        let (_, payload, _) = recv(&caller).await;
+        if payload == voice {
+            return;
+        }
+    }
+    panic!("no echo");
+}
+
+#[tokio::test]
+async fn record_stops_at_the_pound_key_and_keeps_the_audio() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sw, tech) = switch(dir.path());
+    let engine = engine().await;
+    let session = engine.open().unwrap();
+    let caller = phone().await;
+    let mut sub = sw.bus().subscribe("test");
+    on_rtp_channel(&sw, &tech, &session, &caller, "Record", "msg.wav,0,0,q").await;
+    let speech = [g711::ulaw_encode(9000); 160];
+    for i in 0..30u16 {
+        caller.send_to(&packet(0, i, 160 * u32::from(i), 3, &speech), session.local_addr()).await.unwrap();
+        recv(&caller).await; // paced by the session's comfort silence
+    }
+    let mut ev = [0u8; 4];
+    TelephoneEvent { event: 11, end: true, volume: 10, duration: 800 }.write(&mut ev);
+    caller.send_to(&packet(101, 30, 4800, 3, &ev), session.local_addr()).await.unwrap();
+    completed(&mut sub, "Record").await;
+    let recorded = switchyard_media::wav::read_prompt(&dir.path().join("rec/msg.wav")).unwrap();
+    assert!(recorded.iter().filter(|s| **s > 8000).count() > 160 * 10, "the speech is in the recording");
 }
