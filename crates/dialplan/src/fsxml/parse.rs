@@ -43,6 +43,8 @@ pub struct Loader {
     extension: Option<XmlExtension>,
     condition: Option<PendingCondition>,
     depth: usize,
+    /// `X-PRE-PROCESS cmd="include"` refused (text from an untrusted source, e.g. the fuzzer).
+    pub no_includes: bool,
 }
 
 /// Where the reader is, for errors.
@@ -225,6 +227,9 @@ impl Loader {
     }
 
     fn include(&mut self, place: &Place<'_>, at: usize, data: &str, dir: Option<&Path>) -> Result<(), DialplanError> {
+        if self.no_includes {
+            return Err(place.error(at, "no X-PRE-PROCESS include in this text (includes are off)"));
+        }
         if self.depth >= MAX_INCLUDE_DEPTH {
             return Err(place.error(at, format!("includes nested at most {MAX_INCLUDE_DEPTH} deep (a loop?)")));
         }

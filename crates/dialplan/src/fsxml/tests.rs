@@ -296,3 +296,10 @@ fn expressions_may_be_given_as_child_elements() {
     };
     assert_eq!(t.regex.text, "^(1|2)&$");
 }
+
+#[test]
+fn untrusted_text_may_not_include_files() {
+    let text = r#"<include><X-PRE-PROCESS cmd="include" data="*.xml"/></include>"#;
+    let err = super::parse_untrusted("u.xml", text).unwrap_err().to_string();
+    assert!(err.starts_with("u.xml:1:10: expected no X-PRE-PROCESS include"), "{err}");
+}
