@@ -171,6 +171,17 @@ impl Endpoint for LocalTwo {
     fn on_indicate(&mut self, cause: HangupCause, _now: Instant) {
         let _ = self.one.remote(RemoteAction::Reject(cause));
     }
+
+    /// `;2` ringing (its dialplan's `Ringing()`, or a `Dial` there relaying a ringing callee) makes
+    /// `;1` ring; `;2` keeps its own state, as in Asterisk.
+    fn on_ringing(&mut self, _now: Instant) -> bool {
+        let _ = self.one.remote(RemoteAction::Ringing);
+        false
+    }
+
+    fn on_progress(&mut self, _now: Instant) {
+        let _ = self.one.remote(RemoteAction::Progress);
+    }
 }
 
 #[cfg(test)]

@@ -170,3 +170,61 @@ exten => 1,1,Dial(sim/a?busy&sim/b?ring=50ms,5,L(100))
     assert!(dials[2].starts_with("end sim/a-") && dials[2].ends_with(" BUSY"), "{dials:?}");
     assert!(dials[3].starts_with("end sim/b-") && dials[3].ends_with(" ANSWER"), "{dials:?}");
 }
+
+/// (main channel name, event) pairs for ringing: line-state changes to Ringing and `DialState`.
+fn ringing_trace(events: &[switchyard_core::Event]) -> Vec<String> {
+    use switchyard_core::{EventKind, LineState};
+    let name = |e: &switchyard_core::Event| e.channel.as_ref().map_or("-".to_owned(), |c| c.name.clone());
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ChannelState { previous }
+                if e.channel.as_ref()?.state.line() == LineState::Ringing && previous.line() != LineState::Ringing =>
+            {
+                Some(format!("{} Ringing", name(e)))
+            }
+            EventKind::DialState { dest, status } => Some(format!("{} DialState {} {status}", name(e), dest.name)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_ringing_callee_rings_the_caller_across_local_legs() {
+    let conf = "
+[c]
+exten => 1,1,Dial(Local/2@c,5)
+exten => 2,1,Dial(sim/op?ring=30ms,5,L(50))
+";
+    let mut h = harness(conf);
+    h.call("null/caller", "c", "1");
+    let events = h.until_idle().await;
+    assert_eq!(
+        ringing_trace(&events),
+        [
+            "sim/op-00000003 Ringing",
+            "Local/2@c-00000002;2 DialState sim/op-00000003 RINGING",
+            "Local/2@c-00000002;1 Ringing",
+            "null/caller-00000001 DialState Local/2@c-00000002;1 RINGING",
+        ],
+        "the answered caller stays up; ;2 keeps its state and rings ;1"
+    );
+}
+
+#[tokio::test]
+async fn ringing_in_a_local_leg_rings_its_first_leg() {
+    let conf = "
+[c]
+exten => 1,1,Dial(Local/2@c,5)
+exten => 2,1,Ringing()
+same => n,Wait(0.03)
+same => n,Busy()
+";
+    let mut h = harness(conf);
+    h.call("null/caller", "c", "1");
+    let events = h.until_idle().await;
+    assert_eq!(
+        ringing_trace(&events),
+        ["Local/2@c-00000002;1 Ringing", "null/caller-00000001 DialState Local/2@c-00000002;1 RINGING"]
+    );
+}

@@ -157,9 +157,15 @@ impl Channel {
     }
 
     /// Signals ringing to the caller (Asterisk `Ringing`).
+    /// The far end hears it (`Endpoint::on_ringing`); an answered channel stays up.
     pub fn ring(&mut self) -> Result<(), Interrupted> {
         self.check()?;
-        let _ = self.change_state(|s| s.set_line(LineState::Ringing));
+        if self.snap.state.is_up() {
+            return Ok(());
+        }
+        if self.endpoint.on_ringing(Instant::now()) {
+            let _ = self.change_state(|s| s.set_line(LineState::Ringing));
+        }
         Ok(())
     }
 
@@ -168,6 +174,7 @@ impl Channel {
         self.check()?;
         if self.change_state(|s| s.set_early_media()).is_ok() {
             self.publish(EventKind::ChannelProgress);
+            self.endpoint.on_progress(Instant::now());
         }
         Ok(())
     }

@@ -63,6 +63,15 @@ pub trait Endpoint: Send + 'static {
     /// The local side indicated busy or congestion before answer (Asterisk `Busy`, `Congestion`);
     /// ignored by default.
     fn on_indicate(&mut self, _cause: crate::cause::HangupCause, _now: Instant) {}
+    /// The local side indicated ringing before answer (Asterisk `Ringing`, or `Dial` relaying a
+    /// callee's ringing). Returns true when the channel itself then shows `Ringing` (a phone line,
+    /// the default); a far end that only passes the indication on (a Local `;2` to its `;1`) returns
+    /// false, as Asterisk changes the state of `;1`, not of `;2`.
+    fn on_ringing(&mut self, _now: Instant) -> bool {
+        true
+    }
+    /// The local side indicated progress (early media) before answer; ignored by default.
+    fn on_progress(&mut self, _now: Instant) {}
     /// How the far end treats media (for `core show channel` and the media layer later).
     fn media_mode(&self) -> &'static str {
         "none"

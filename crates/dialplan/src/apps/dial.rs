@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 use switchyard_core::app::{AppResult, BoxFuture};
+use switchyard_core::bus::BusItem;
 use switchyard_core::channel::{WaitFor, Woken};
 use switchyard_core::originate::PendingOriginate;
 use switchyard_core::{
-    Channel, ChannelId, EventKind, HangupCause, OriginateOutcome, OriginateReason, OriginateRequest, OriginateTarget,
+    Channel, ChannelId, EventKind, HangupCause, LineState, OriginateOutcome, OriginateReason, OriginateRequest,
+    OriginateTarget,
 };
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
@@ -134,6 +136,9 @@ pub(crate) async fn dial_dests(
     opts: &DialOptions,
 ) -> AppResult {
     let start = Instant::now();
+    // Callees' ringing and progress are seen on the bus and relayed to the caller.
+    let mut watch = e.switch.bus().subscribe(format!("dial:{}", chan.current().name));
+    let mut relayed = Relayed::default();
     let mut calls = JoinSet::new();
     let mut ids = Vec::new();
     // Callees with no DialEnd yet.
@@ -154,6 +159,10 @@ pub(crate) async fn dial_dests(
     let answered = loop {
         let next = tokio::select! {
             r = calls.join_next() => r,
+            item = watch.recv() => {
+                relay(chan, item, &ringing, &mut relayed);
+                continue;
+            }
             w = chan.wait_until(None, WaitFor::default()) => {
                 dial_end_all(e, chan, &ringing, "CANCEL");
                 cancel(e, &ids);
@@ -181,6 +190,37 @@ pub(crate) async fn dial_dests(
     dial_end_all(e, chan, &ringing, "CANCEL");
     cancel(e, &others);
     connect(e, chan, outcome, rx, start, opts).await
+}
+
+/// What `Dial` already told the caller.
+#[derive(Default)]
+struct Relayed {
+    ringing: bool,
+    progress: bool,
+}
+
+/// A callee that rings or makes progress: the caller gets `DialState` and, once, the indication
+/// itself (Asterisk's `Dial` indicates ringing to the caller once, progress each time it changes).
+fn relay(chan: &mut Channel, item: BusItem, callees: &[ChannelId], relayed: &mut Relayed) {
+    let BusItem::Event(ev) = item else { return };
+    let Some(dest) = ev.channel.as_ref().filter(|c| callees.contains(&c.id)) else { return };
+    let status = match &ev.kind {
+        EventKind::ChannelState { previous }
+            if dest.state.line() == LineState::Ringing && previous.line() != LineState::Ringing =>
+        {
+            "RINGING"
+        }
+        EventKind::ChannelProgress => "PROGRESS",
+        _ => return,
+    };
+    chan.publish(EventKind::DialState { dest: dest.clone(), status: status.to_owned() });
+    if status == "RINGING" && !relayed.ringing {
+        relayed.ringing = true;
+        let _ = chan.ring();
+    } else if status == "PROGRESS" && !relayed.progress {
+        relayed.progress = true;
+        let _ = chan.progress();
+    }
 }
 
 fn start_callee(
