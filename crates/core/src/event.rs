@@ -240,6 +240,19 @@ pub enum EventKind {
         /// Result code.
         status: u8,
     },
+    /// A conference changed (ESL `CUSTOM conference::maintenance`): a member joined, left or was muted,
+    /// the conference was created, locked, … The event's channel is the member's, when one is concerned.
+    Conference {
+        /// The `Action` header, e.g. `add-member`, `conference-create`.
+        action: String,
+        /// Conference headers (`Conference-Name` … `Conference-Unique-ID`, then `Floor` for a member), in order.
+        conference: Vec<(String, String)>,
+        /// Member headers that follow the channel block (`Video`, `Hear`, … `Current-Energy`); empty for
+        /// an event about the whole conference.
+        member: Vec<(String, String)>,
+        /// Headers after `Action` (e.g. `File`, `Async`).
+        extra: Vec<(String, String)>,
+    },
 }
 
 /// A codec as FreeSWITCH's `CODEC` event names it.
@@ -342,6 +355,7 @@ impl EventKind {
             Self::DialEnd { .. } => "dial_end",
             Self::CallerIdChange => "callerid_change",
             Self::Reload { .. } => "reload",
+            Self::Conference { .. } => "conference",
             Self::BridgeCreate { .. } => "bridge_create",
             Self::BridgeDestroy { .. } => "bridge_destroy",
             Self::Hold { .. } => "hold",

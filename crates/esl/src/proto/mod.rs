@@ -3,6 +3,7 @@
 
 mod channel_data;
 mod command;
+mod conference;
 mod event;
 mod frame;
 mod names;

@@ -92,6 +92,9 @@ pub fn translate(ev: &Event, ctx: &RenderContext) -> Vec<EslEvent> {
         }
         EventKind::Unbridge { other, .. } => chan("CHANNEL_UNBRIDGE", &bridge_headers(snap, other), &[]),
         EventKind::Custom { name, headers, body } => out.push(custom(ev, ctx, name, headers, body.as_deref())),
+        EventKind::Conference { action, conference, member, extra } => {
+            out.push(super::conference::render(ev, ctx, action, conference, member, extra))
+        }
         EventKind::Shutdown => out.push(base(ev, ctx, "SHUTDOWN")),
         EventKind::Schedule { op, task_id, desc, group, runtime, .. } => {
             let mut e = base(ev, ctx, op.fs_event_name());

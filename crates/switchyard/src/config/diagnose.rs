@@ -76,7 +76,7 @@ mod tests {
         assert_eq!(
             refusal("[general]\n\n  [ari]\n"),
             "switchyard.toml:3:4: unknown key 'ari' (expected one of: general, store, dialplan, ami, \
-             esl, sip, metrics, bus, core, scheduler, media)"
+             esl, sip, metrics, bus, core, scheduler, media, lua)"
         );
     }
 

@@ -15,7 +15,9 @@ pub(crate) fn resolve_paths(cfg: &mut Config, base: &Path) {
     for path in cfg.dialplan.asterisk.iter_mut().chain(&mut cfg.dialplan.freeswitch) {
         *path = base.join(&*path);
     }
-    for dir in [&mut cfg.media.prompts_dir, &mut cfg.media.moh_dir, &mut cfg.media.recordings_dir] {
+    for dir in
+        [&mut cfg.media.prompts_dir, &mut cfg.media.moh_dir, &mut cfg.media.recordings_dir, &mut cfg.lua.scripts_dir]
+    {
         *dir = base.join(&*dir);
     }
     cfg.store.url = Some(match cfg.store.url.take() {

@@ -42,6 +42,9 @@ async fn serve(
     let dialplan = switchyard_dialplan::install(&switch, store.clone(), &cfg.dialplan.asterisk).context("dialplan")?;
     switchyard_dialplan::fsxml::install(&dialplan, &cfg.dialplan.freeswitch).context("XML dialplan")?;
     switchyard_media::install(&switch, media_settings(&cfg));
+    switchyard_conference::install(&switch);
+    let lua = switchyard_lua::LuaSettings { scripts_dir: cfg.lua.scripts_dir.clone(), ..Default::default() };
+    switchyard_lua::install(&switch, lua);
     let control_path = cfg.general.data_dir.join(crate::control_proto::SOCKET_NAME);
     let control = control::ControlServer::bind(&control_path, switch.clone())?;
     let metrics_addr = match cfg.metrics.enabled {

@@ -1,0 +1,192 @@
+//! The conference table: rooms by name, each with its members (newest first, as FreeSWITCH lists
+//! them), created on first join and destroyed when the last member leaves.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use parking_lot::Mutex;
+use switchyard_core::{ChannelHandle, Switch};
+use tokio::sync::mpsc;
+
+use crate::args::JoinRequest;
+use crate::events;
+use crate::member::{DEFAULT_ENERGY, MemberState};
+
+/// Why a member's application is told to leave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leave {
+    /// `conference <name> kick`.
+    Kicked,
+    /// `conference <name> hup`.
+    Hup,
+    /// The conference ended (its last `endconf` member left).
+    Ended,
+}
+
+/// One conference room.
+#[derive(Debug)]
+pub(crate) struct Room {
+    pub(crate) name: String,
+    pub(crate) uuid: String,
+    pub(crate) profile: String,
+    pub(crate) domain: Option<String>,
+    pub(crate) locked: bool,
+    /// Newest first.
+    pub(crate) members: Vec<MemberState>,
+    pub(crate) floor: Option<u32>,
+    end_count: usize,
+}
+
+impl Room {
+    pub(crate) fn member(&self, id: u32) -> Option<&MemberState> {
+        self.members.iter().find(|m| m.id == id)
+    }
+
+    pub(crate) fn member_mut(&mut self, id: u32) -> Option<&mut MemberState> {
+        self.members.iter_mut().find(|m| m.id == id)
+    }
+}
+
+struct Inner {
+    switch: Switch,
+    rooms: Mutex<BTreeMap<String, Room>>,
+    /// Member ids are unique across all conferences, from 1 (FreeSWITCH's `id_pool`).
+    next_id: AtomicU32,
+}
+
+/// All conferences of a switch. Cheap to clone.
+#[derive(Clone)]
+pub struct Conferences(Arc<Inner>);
+
+/// A channel's place in a conference; leaving (drop) removes it and may destroy the room.
+pub(crate) struct Membership {
+    conferences: Conferences,
+    pub(crate) name: String,
+    pub(crate) id: u32,
+    pub(crate) uuid: String,
+    pub(crate) leave: mpsc::UnboundedReceiver<Leave>,
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        self.conferences.remove(&self.name, self.id);
+    }
+}
+
+/// The conference is locked and the channel is not a moderator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Locked;
+
+impl Conferences {
+    /// An empty table for `switch`.
+    pub fn new(switch: Switch) -> Self {
+        Self(Arc::new(Inner { switch, rooms: Mutex::new(BTreeMap::new()), next_id: AtomicU32::new(0) }))
+    }
+
+    /// The switch.
+    pub fn switch(&self) -> &Switch {
+        &self.0.switch
+    }
+
+    /// Names of the live conferences, sorted.
+    pub fn names(&self) -> Vec<String> {
+        self.0.rooms.lock().keys().cloned().collect()
+    }
+
+    /// Members of conference `name`, or None when it does not exist.
+    pub fn member_count(&self, name: &str) -> Option<usize> {
+        self.0.rooms.lock().get(name).map(|r| r.members.len())
+    }
+
+    /// Runs `f` on room `name` under the table's lock (events are published inside, so their order
+    /// follows the changes).
+    pub(crate) fn with_room<R>(&self, name: &str, f: impl FnOnce(&mut Room, &Switch) -> R) -> Option<R> {
+        let mut rooms = self.0.rooms.lock();
+        rooms.get_mut(name).map(|room| f(room, &self.0.switch))
+    }
+
+    /// Runs `f` on every room, in name order.
+    pub(crate) fn each_room(&self, mut f: impl FnMut(&Room)) {
+        for room in self.0.rooms.lock().values() {
+            f(room);
+        }
+    }
+
+    /// Adds `channel` to the conference `req` names, creating it when absent.
+    pub(crate) fn join(
+        &self,
+        channel: ChannelHandle,
+        req: &JoinRequest,
+        domain: Option<String>,
+    ) -> Result<Membership, Locked> {
+        let switch = &self.0.switch;
+        let mut rooms = self.0.rooms.lock();
+        let room = rooms.entry(req.name.clone()).or_insert_with(|| {
+            let room = Room {
+                name: req.name.clone(),
+                uuid: uuid::Uuid::new_v4().to_string(),
+                profile: req.profile.clone(),
+                domain,
+                locked: false,
+                members: Vec::new(),
+                floor: None,
+                end_count: 0,
+            };
+            events::room_event(switch, &room, "conference-create", vec![]);
+            room
+        });
+        if room.locked && !req.flags.moderator {
+            tracing::info!(conference = %room.name, "conference locked: {} refused", channel.snapshot().name);
+            return Err(Locked);
+        }
+        let id = self.0.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let member = MemberState {
+            id,
+            channel,
+            can_hear: !req.flags.deaf,
+            can_speak: !req.flags.mute,
+            talking: false,
+            moderator: req.flags.moderator,
+            endconf: req.flags.endconf,
+            volume_in: 0,
+            volume_out: 0,
+            energy: DEFAULT_ENERGY,
+            leave: tx,
+        };
+        room.end_count += usize::from(member.endconf);
+        room.members.insert(0, member);
+        events::member_event(switch, room, id, "add-member", vec![]);
+        // Without audio to score, the floor goes to whoever is present when nobody holds it.
+        room.floor.get_or_insert(id);
+        let uuid = room.uuid.clone();
+        Ok(Membership { conferences: self.clone(), name: req.name.clone(), id, uuid, leave: rx })
+    }
+
+    /// Removes member `id` (publishing `del-member`); ends the room when it is empty, and tells the
+    /// others to leave when the last `endconf` member left.
+    fn remove(&self, name: &str, id: u32) {
+        let switch = &self.0.switch;
+        let mut rooms = self.0.rooms.lock();
+        let Some(room) = rooms.get_mut(name) else { return };
+        let Some(pos) = room.members.iter().position(|m| m.id == id) else { return };
+        let member = room.members.remove(pos);
+        if room.floor == Some(id) {
+            room.floor = room.members.first().map(|m| m.id);
+        }
+        events::removed_member_event(switch, room, &member);
+        if member.endconf {
+            room.end_count -= 1;
+            if room.end_count == 0 {
+                for other in &room.members {
+                    let _ = other.leave.send(Leave::Ended);
+                }
+            }
+        }
+        if room.members.is_empty() {
+            events::room_event(switch, room, "conference-destroy", vec![]);
+            rooms.remove(name);
+        }
+    }
+}
