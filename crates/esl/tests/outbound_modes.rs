@@ -126,3 +126,17 @@ async fn nomedia_and_unicast_say_why_they_are_refused() {
     let r = c.cmd("sendmsg\ncall-command: nomedia\nnomedia-uuid: x").await;
     assert_eq!(r.get("Reply-Text"), Some("-ERR nomedia: media bypass is not supported by Switchyard"));
 }
+
+#[tokio::test]
+async fn each_processed_execute_is_followed_by_private_command_repeating_the_message_first() {
+    let sw = switch();
+    let (mut c, uuid) = call_into_socket(&sw, "async full").await;
+    c.cmd("connect").await;
+    c.cmd("event plain CHANNEL_EXECUTE_COMPLETE PRIVATE_COMMAND").await;
+    c.send(b"sendmsg\ncall-command: execute\nexecute-app-name: NoOp\nexecute-app-arg: x\nEvent-UUID: pc-1\n\n").await;
+    assert_eq!(c.event_named_any().await, "CHANNEL_EXECUTE_COMPLETE");
+    let private = c.event_named("PRIVATE_COMMAND").await;
+    assert_eq!(private.headers[0], ("Command".to_owned(), "sendmsg".to_owned()));
+    assert_eq!((private.get("execute-app-name"), private.get("Event-UUID")), (Some("NoOp"), Some("pc-1")));
+    assert_eq!(private.get("Unique-ID"), Some(uuid.as_str()));
+}

@@ -135,6 +135,7 @@ pub fn calling(name: &str) -> (&'static str, &'static str, &'static str) {
         "CODEC" => ("switch_core_codec.c", "switch_core_session_set_read_codec", "300"),
         "CODEC_WRITE" => ("switch_core_codec.c", "switch_core_session_set_write_codec", "471"),
         "CALL_UPDATE" => ("switch_channel.c", "switch_channel_flip_cid", "3279"),
+        "PRIVATE_COMMAND" => ("switch_ivr.c", "switch_ivr_parse_event", "806"),
         "CHANNEL_HOLD" | "CHANNEL_UNHOLD" => ("switch_channel.c", "switch_channel_perform_set_flag_value", "1157"),
         _ => ("mod_event_socket.c", "parse_command", "2266"),
     }

@@ -92,9 +92,6 @@ pub fn translate(ev: &Event, ctx: &RenderContext) -> Vec<EslEvent> {
         }
         EventKind::Unbridge { other, .. } => chan("CHANNEL_UNBRIDGE", &bridge_headers(snap, other), &[]),
         EventKind::Custom { name, headers, body } => out.push(custom(ev, ctx, name, headers, body.as_deref())),
-        EventKind::Conference { action, conference, member, extra } => {
-            out.push(super::conference::render(ev, ctx, action, conference, member, extra))
-        }
         EventKind::Shutdown => out.push(base(ev, ctx, "SHUTDOWN")),
         EventKind::Schedule { op, task_id, desc, group, runtime, .. } => {
             let mut e = base(ev, ctx, op.fs_event_name());
@@ -252,6 +249,9 @@ fn codec(
 
 fn custom(ev: &Event, ctx: &RenderContext, name: &str, headers: &[(String, String)], body: Option<&str>) -> EslEvent {
     let known = names::known(name).filter(|n| *n != "CUSTOM" && *n != "ALL");
+    if known == Some("PRIVATE_COMMAND") {
+        return private_command(ev, ctx, headers);
+    }
     let mut e = match known {
         Some(n) => base(ev, ctx, n),
         None => {
@@ -271,6 +271,20 @@ fn custom(ev: &Event, ctx: &RenderContext, name: &str, headers: &[(String, Strin
         channel_data::append(&mut e, snap, "CUSTOM");
     }
     e.body = body.map(str::to_owned);
+    e
+}
+
+/// PRIVATE_COMMAND (switch_ivr.c, after a queued sendmsg was processed): the message's headers first,
+/// then the base headers, then the channel data.
+fn private_command(ev: &Event, ctx: &RenderContext, headers: &[(String, String)]) -> EslEvent {
+    let mut e = EslEvent::default();
+    for (k, v) in headers {
+        e.push(k.clone(), v.clone());
+    }
+    e.headers.extend(base(ev, ctx, "PRIVATE_COMMAND").headers);
+    if let Some(snap) = ev.channel.as_deref() {
+        channel_data::append(&mut e, snap, "PRIVATE_COMMAND");
+    }
     e
 }
 

@@ -1,5 +1,5 @@
 //! `sendmsg`: execute an application on a channel (queued, or waited for in a non-async outbound
-//! socket), run a transient extension (`xferext`), hang it up, or refuse the media commands
+//! socket; PRIVATE_COMMAND follows each execution as in FreeSWITCH), run a transient extension (`xferext`), hang it up, or refuse the media commands
 //! Switchyard does not offer (`nomedia`, `unicast`).
 
 use switchyard_core::{BusItem, ChannelCommand, ChannelHandle, EventKind, HangupCause, Subscription};
@@ -42,7 +42,8 @@ impl Session {
     async fn execute(&mut self, handle: &ChannelHandle, e: Execute) {
         let own = self.controlled.as_ref().is_some_and(|c| c.id == handle.id());
         let blocking = own && matches!(self.mode, Mode::Outbound { asynchronous: false, .. }) && !e.asynchronous;
-        let mut watch = blocking.then(|| self.shared.switch.bus().subscribe("esl-sendmsg"));
+        // Subscribed before the command is sent, so the completion cannot be missed.
+        let mut watch = self.shared.switch.bus().subscribe("esl-sendmsg");
         let loops = if e.loops < 0 { MAX_LOOPS } else { e.loops.clamp(1, MAX_LOOPS) };
         let mut last = String::new();
         for _ in 0..loops {
@@ -50,11 +51,43 @@ impl Session {
             let _ = handle.set_var("app_uuid", &last);
             let _ = handle.send(ChannelCommand::Execute { app: e.app.clone(), args: e.arg.clone() });
         }
-        if let Some(sub) = watch.as_mut() {
-            wait_for_completion(sub, handle, &last).await;
+        let headers = private_command_headers(&e);
+        let (handle, switch) = (handle.clone(), self.shared.switch.clone());
+        let announce = async move {
+            if let Some(snap) = wait_for_completion(&mut watch, &handle, &last).await {
+                let kind = EventKind::Custom { name: "PRIVATE_COMMAND".into(), headers, body: None };
+                switch.bus().publish(kind, Some(snap));
+            }
+        };
+        if blocking {
+            announce.await;
+        } else {
+            tokio::spawn(announce);
         }
         self.reply("+OK");
     }
+}
+
+/// The sendmsg as FreeSWITCH's PRIVATE_COMMAND repeats it (the message's own headers first).
+fn private_command_headers(e: &Execute) -> Vec<(String, String)> {
+    let mut h = vec![
+        ("Command".to_owned(), "sendmsg".to_owned()),
+        ("call-command".to_owned(), "execute".to_owned()),
+        ("execute-app-name".to_owned(), e.app.clone()),
+    ];
+    if !e.arg.is_empty() {
+        h.push(("execute-app-arg".to_owned(), e.arg.clone()));
+    }
+    if e.loops != 1 {
+        h.push(("loops".to_owned(), e.loops.to_string()));
+    }
+    if e.event_lock {
+        h.push(("event-lock".to_owned(), "true".to_owned()));
+    }
+    if let Some(id) = &e.event_uuid {
+        h.push(("Event-UUID".to_owned(), id.clone()));
+    }
+    h
 }
 
 /// Why a media command is refused: Switchyard has no media bypass (`nomedia` re-INVITEs the far ends
@@ -67,8 +100,13 @@ fn unsupported_text(what: &str) -> String {
     }
 }
 
-/// Waits until the execution `app_uuid` completes or the channel hangs up.
-async fn wait_for_completion(sub: &mut Subscription, handle: &ChannelHandle, app_uuid: &str) {
+/// Waits until the execution `app_uuid` completes (its snapshot, for PRIVATE_COMMAND) or the channel
+/// hangs up (None: FreeSWITCH processes no more messages of a channel that hung up).
+async fn wait_for_completion(
+    sub: &mut Subscription,
+    handle: &ChannelHandle,
+    app_uuid: &str,
+) -> Option<std::sync::Arc<switchyard_core::ChannelSnapshot>> {
     let id = handle.id();
     loop {
         let BusItem::Event(ev) = sub.recv().await else { continue };
@@ -76,8 +114,8 @@ async fn wait_for_completion(sub: &mut Subscription, handle: &ChannelHandle, app
             continue;
         }
         match &ev.kind {
-            EventKind::ExecuteComplete { app_uuid: done, .. } if done == app_uuid => return,
-            EventKind::Hangup { .. } | EventKind::ChannelDestroy => return,
+            EventKind::ExecuteComplete { app_uuid: done, .. } if done == app_uuid => return ev.channel.clone(),
+            EventKind::Hangup { .. } | EventKind::ChannelDestroy => return None,
             _ => {}
         }
     }
