@@ -86,7 +86,9 @@ pub(crate) async fn run_loop(engine: &Arc<Engine>, chan: &mut Channel, stop_dept
                 Ok(()) => {}
                 Err(Interrupted::HungUp(_)) => return End::HungUp,
                 Err(Interrupted::Redirected { context, exten, priority }) => {
-                    chan.set_location(&context, &exten, priority);
+                    if let Some(end) = follow_redirect(engine, chan, &context, &exten, priority) {
+                        return end;
+                    }
                     continue;
                 }
             }
@@ -121,8 +123,7 @@ async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
         Ok(Ok(_)) => {}
         Ok(Err(Interrupted::HungUp(_))) => return Some(End::HungUp),
         Ok(Err(Interrupted::Redirected { context, exten, priority })) => {
-            chan.set_location(&context, &exten, priority);
-            return None;
+            return follow_redirect(engine, chan, &context, &exten, priority);
         }
         Err(no_app) => {
             tracing::warn!(channel = %chan.current().name, "{no_app} ({}:{})", prio.source.file, prio.source.line);
@@ -134,6 +135,27 @@ async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
         chan.current_mut().location.priority = number + 1;
     }
     None
+}
+
+/// Moves the channel where a redirect sends it. The redirect to `T` that `TIMEOUT(absolute)` scheduled
+/// is the absolute timeout expiring: as Asterisk, `T` in the context the channel is in now, else `e`
+/// (`EXCEPTION(reason)` = `ABSOLUTETIMEOUT`), else hangup (ALLOTTED_TIMEOUT).
+fn follow_redirect(engine: &Arc<Engine>, chan: &mut Channel, context: &str, exten: &str, priority: u32) -> Option<End> {
+    let timed_out = exten == "T" && priority == 1 && pc(chan).absolute_timeout_task.take().is_some();
+    if !timed_out {
+        chan.set_location(context, exten, priority);
+        return None;
+    }
+    let here = chan.current().location.context.clone();
+    if engine.plan().exists(&here, "T", &chan.current().caller.number) {
+        jump(chan, &here, "T", 1);
+        return None;
+    }
+    if crate::exception::raise(engine, chan, &here, "ABSOLUTETIMEOUT") {
+        return None;
+    }
+    chan.request_hangup(HangupCause::ALLOTTED_TIMEOUT, "absolute timeout");
+    Some(End::HungUp)
 }
 
 /// No priority at the location: an unknown extension goes to `i` (or hangs up); the end of an

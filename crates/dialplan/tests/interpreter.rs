@@ -235,6 +235,38 @@ same => n,Set(DB(r/survived)=yes)
 }
 
 #[tokio::test]
+async fn an_absolute_timeout_uses_t_of_the_context_the_channel_is_in_when_it_expires() {
+    let conf = "
+[c]
+exten => 1,1,Set(TIMEOUT(absolute)=0.05)
+same => n,Goto(d,1,1)
+[d]
+exten => 1,1,Wait(10)
+exten => T,1,Set(DB(r/T)=${CONTEXT})
+";
+    let mut h = harness(conf);
+    let _sched = h.start_scheduler().await;
+    h.call("null/x", "c", "1");
+    h.until_idle().await;
+    assert_eq!(r(&h, "T"), "d");
+}
+
+#[tokio::test]
+async fn without_t_an_absolute_timeout_goes_to_e_with_reason_absolutetimeout() {
+    let conf = "
+[c]
+exten => 1,1,Set(TIMEOUT(absolute)=0.05)
+same => n,Wait(10)
+exten => e,1,Set(DB(r/e)=${EXCEPTION(reason)}|${EXCEPTION(exten)})
+";
+    let mut h = harness(conf);
+    let _sched = h.start_scheduler().await;
+    h.call("null/x", "c", "1");
+    h.until_idle().await;
+    assert_eq!(r(&h, "e"), "ABSOLUTETIMEOUT|1");
+}
+
+#[tokio::test]
 async fn without_t_an_absolute_timeout_hangs_up_with_allotted_timeout() {
     let conf = "
 [c]

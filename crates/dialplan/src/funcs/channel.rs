@@ -106,27 +106,23 @@ pub(super) fn timeout_read(chan: &mut Channel, which: &str) -> Result<String, Fu
     })
 }
 
-pub(super) async fn timeout_write(
-    engine: &Arc<Engine>,
-    chan: &mut Channel,
-    which: &str,
-    value: &str,
-) -> Result<(), FuncError> {
+pub(super) async fn timeout_write(chan: &mut Channel, which: &str, value: &str) -> Result<(), FuncError> {
     let secs: f64 = value.trim().parse().unwrap_or(0.0);
     let secs = if secs.is_finite() { secs.max(0.0) } else { 0.0 };
     match which.trim() {
         "response" => pc(chan).response_timeout = Some(secs),
         "digit" => pc(chan).digit_timeout = Some(secs),
-        "absolute" => absolute_timeout(engine, chan, secs).await?,
+        "absolute" => absolute_timeout(chan, secs).await?,
         other => return Err(FuncError::Bad(format!("TIMEOUT(): unknown type '{other}'"))),
     }
     Ok(())
 }
 
 /// `TIMEOUT(absolute)`, backed by the persistent scheduler through its console commands (so it
-/// survives restarts and shows in `show tasks`): after `secs` the channel goes to `T` in its context
-/// if there is one, else hangs up with ALLOTTED_TIMEOUT. 0 cancels; setting it again replaces it.
-async fn absolute_timeout(engine: &Arc<Engine>, chan: &mut Channel, secs: f64) -> Result<(), FuncError> {
+/// survives restarts and shows in `show tasks`): after `secs` the channel is redirected to `T`, and
+/// the interpreter then chooses as Asterisk does, in the context the channel is in by then: `T`, else
+/// `e`, else hangup with ALLOTTED_TIMEOUT. 0 cancels; setting it again replaces it.
+async fn absolute_timeout(chan: &mut Channel, secs: f64) -> Result<(), FuncError> {
     let switch = chan.switch().clone();
     if let Some(old) = pc(chan).absolute_timeout_task.take() {
         console(&switch, &format!("unsched_api {old}")).await;
@@ -135,11 +131,7 @@ async fn absolute_timeout(engine: &Arc<Engine>, chan: &mut Channel, secs: f64) -
         return Ok(());
     }
     let (uuid, snap) = (chan.id(), chan.current());
-    let line = if engine.plan().exists(&snap.location.context, "T", &snap.caller.number) {
-        format!("sched_transfer +{secs} {uuid} T XML {}", snap.location.context)
-    } else {
-        format!("sched_hangup +{secs} {uuid} ALLOTTED_TIMEOUT")
-    };
+    let line = format!("sched_transfer +{secs} {uuid} T XML {}", snap.location.context);
     let reply = console(&switch, &line).await;
     let id = reply.strip_prefix("+OK ").and_then(|r| r.trim().parse::<u64>().ok());
     let id = id.ok_or_else(|| FuncError::Bad(format!("TIMEOUT(absolute): {}", reply.trim())))?;

@@ -89,7 +89,7 @@ pub(crate) async fn write(
     match n.as_str() {
         "CHANNEL" => channel::write(engine, chan, args, value),
         "CALLERID" => channel::callerid_write(chan, args, value),
-        "TIMEOUT" => channel::timeout_write(engine, chan, args, value).await,
+        "TIMEOUT" => channel::timeout_write(chan, args, value).await,
         "DB" => db::write(engine, args, value).await,
         "GLOBAL" => {
             match value {
