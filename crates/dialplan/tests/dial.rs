@@ -228,3 +228,87 @@ same => n,Busy()
         ["Local/2@c-00000002;1 Ringing", "null/caller-00000001 DialState Local/2@c-00000002;1 RINGING"]
     );
 }
+
+/// Values of `VarSet` events for `name`.
+fn var_sets(events: &[switchyard_core::Event], name: &str) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            switchyard_core::EventKind::VarSet { name: n, value } if n == name => Some(value.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_time_limit_warns_y_before_the_end_then_every_z_and_ends_the_call() {
+    let conf = "
+[c]
+exten => 1,1,Dial(null/op,5,L(300:200:50))
+same => n,Set(DB(r/after)=${DIALSTATUS})
+";
+    let mut h = harness(conf);
+    h.call("null/caller", "c", "1");
+    let events = h.until_idle().await;
+    assert_eq!(r(&h, "after"), "ANSWER");
+    let warnings = var_sets(&events, "LIMIT_WARNING_LEFT_MS");
+    assert_eq!(warnings.len(), 4, "at 200, 150, 100 and 50 ms left: {warnings:?}");
+    let left: Vec<u64> = warnings.iter().map(|w| w.parse().unwrap()).collect();
+    assert!(left.windows(2).all(|w| w[0] > w[1]) && left[0] <= 200, "{left:?}");
+}
+
+#[tokio::test]
+async fn with_t_upper_the_caller_blind_transfers_the_callee_with_hash_and_digits() {
+    let conf = "
+[c]
+exten => 1,1,Dial(Local/op@c,5,T)
+same => n,Set(DB(r/not-reached)=1)
+exten => h,1,ExecIf($[${LEN(${BLINDTRANSFER})} > 0]?Set(DB(r/caller-h)=${BLINDTRANSFER}))
+exten => op,1,Answer()
+same => n,Wait(5)
+exten => 42,1,Set(DB(r/transferred)=${CHANNEL})
+";
+    let mut h = harness(conf);
+    h.call("sim/caller?dtmf=#42&dtmf_delay=100ms&dtmf_gap=10ms", "c", "1");
+    h.until_idle().await;
+    assert_eq!(r(&h, "not-reached"), "<unset>");
+    assert_eq!(r(&h, "caller-h"), "Local/op@c-00000002;1");
+    assert_eq!(r(&h, "transferred"), "Local/op@c-00000002;1");
+}
+
+#[tokio::test]
+async fn with_t_the_callee_blind_transfers_the_caller_in_the_callers_context() {
+    let conf = "
+[c]
+exten => 1,1,Dial(Local/op@d,5,t)
+same => n,Set(DB(r/not-reached)=1)
+exten => 42,1,Set(DB(r/transferred)=${CHANNEL})
+[d]
+exten => op,1,Answer()
+same => n,Wait(0.05)
+same => n,SendDTMF(#42)
+same => n,Wait(5)
+";
+    let mut h = harness(conf);
+    h.call("null/caller", "c", "1");
+    h.until_idle().await;
+    assert_eq!(r(&h, "not-reached"), "<unset>");
+    assert_eq!(r(&h, "transferred"), "null/caller-00000001");
+}
+
+#[tokio::test]
+async fn without_t_a_hash_is_just_a_digit() {
+    let conf = "
+[c]
+exten => 1,1,Dial(Local/op@d,5,g)
+same => n,Set(DB(r/after)=${DIALSTATUS})
+exten => 42,1,Set(DB(r/transferred)=${CHANNEL})
+[d]
+exten => op,1,Answer()
+same => n,SendDTMF(#42)
+same => n,Wait(0.1)
+";
+    let h = run(conf).await;
+    assert_eq!(r(&h, "after"), "ANSWER");
+    assert_eq!(r(&h, "transferred"), "<unset>");
+}

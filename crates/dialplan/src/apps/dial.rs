@@ -9,7 +9,7 @@ use std::time::Duration;
 use parking_lot::Mutex;
 use switchyard_core::app::{AppResult, BoxFuture};
 use switchyard_core::bus::BusItem;
-use switchyard_core::channel::{WaitFor, Woken};
+use switchyard_core::channel::WaitFor;
 use switchyard_core::originate::PendingOriginate;
 use switchyard_core::{
     Channel, ChannelId, EventKind, HangupCause, LineState, OriginateOutcome, OriginateReason, OriginateRequest,
@@ -19,13 +19,16 @@ use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use super::dial_features::{TalkEnd, TimeLimit, talk, transfer_context};
 use crate::engine::Engine;
 use crate::interp::{End, run_sub};
 
-/// What an answered callee does before it is bridged.
+/// What an answered callee does before it is bridged, and whom it may transfer (`t`).
 pub(crate) struct CalleePlan {
     gosub: Option<String>,
     ready: oneshot::Sender<bool>,
+    /// With `t`: the caller, and the context a transfer dials in.
+    transfer: Option<(ChannelId, String)>,
 }
 
 /// Plans of callees being dialed, by callee id.
@@ -44,7 +47,11 @@ impl DialRegistry {
 pub(crate) struct DialOptions {
     pub go_on: bool,
     pub gosub: Option<String>,
-    pub limit: Option<Duration>,
+    pub limit: Option<TimeLimit>,
+    /// `t`: the callee may blind-transfer the caller.
+    pub callee_transfers: bool,
+    /// `T`: the caller may blind-transfer the callee.
+    pub caller_transfers: bool,
 }
 
 /// Parses option letters, some with `(args)`.
@@ -78,7 +85,9 @@ pub(crate) fn parse_options(text: &str) -> DialOptions {
         match letter {
             'g' => opts.go_on = true,
             'U' => opts.gosub = arg.map(|a| gosub_spec(&a)),
-            'L' => opts.limit = arg.and_then(|a| a.split(':').next()?.trim().parse().ok()).map(Duration::from_millis),
+            'L' => opts.limit = arg.as_deref().and_then(TimeLimit::parse),
+            't' => opts.callee_transfers = true,
+            'T' => opts.caller_transfers = true,
             _ => {}
         }
     }
@@ -232,7 +241,8 @@ fn start_callee(
 ) -> Result<(PendingOriginate, oneshot::Receiver<bool>), String> {
     let id = ChannelId::new_v4();
     let (tx, rx) = oneshot::channel();
-    e.dials.0.lock().insert(id, CalleePlan { gosub: opts.gosub.clone(), ready: tx });
+    let transfer = opts.callee_transfers.then(|| (chan.id(), chan.current().location.context.clone()));
+    e.dials.0.lock().insert(id, CalleePlan { gosub: opts.gosub.clone(), ready: tx, transfer });
     let target = OriginateTarget::App { name: "AppDial2".into(), args: "(Outgoing Line)".into() };
     let mut req = OriginateRequest::new(dest, target);
     req.channel_id = Some(id);
@@ -304,16 +314,19 @@ async fn connect(
         finish(chan, "ANSWER", start, Some(answered_at));
         return if opts.go_on { Ok(String::new()) } else { Err(chan.hangup(HangupCause::NORMAL_CLEARING)) };
     }
-    let deadline = opts.limit.map(|l| Instant::now() + l);
-    let result = chan.wait_until(deadline, WaitFor { unbridged: true, ..WaitFor::default() }).await;
+    let peer = e.switch.channels().get(callee);
+    let context = transfer_context(chan, &chan.current().location.context.clone());
+    let transfer = peer.as_ref().filter(|_| opts.caller_transfers).map(|p| (p, context.as_str()));
+    let result = talk(e, chan, opts.limit.map(|l| (answered_at, l)), transfer).await;
     finish(chan, "ANSWER", start, Some(answered_at));
     match result {
-        Ok(Woken::Timeout) => {
+        Ok(TalkEnd::TimeUp) => {
             cancel(e, &[callee]);
             Ok(String::new())
         }
-        Ok(_) if opts.go_on => Ok(String::new()),
-        Ok(_) => Err(chan.hangup(HangupCause::NORMAL_CLEARING)),
+        Ok(TalkEnd::Transferred) => Err(chan.hangup(HangupCause::NORMAL_CLEARING)),
+        Ok(TalkEnd::Unbridged) if opts.go_on => Ok(String::new()),
+        Ok(TalkEnd::Unbridged) => Err(chan.hangup(HangupCause::NORMAL_CLEARING)),
         Err(i) => Err(i),
     }
 }
@@ -333,7 +346,12 @@ pub(crate) fn callee<'a>(e: &'a Arc<Engine>, chan: &'a mut Channel, _args: &'a s
             }
         }
         let _ = plan.ready.send(true);
-        chan.wait_until(None, WaitFor { unbridged: true, ..WaitFor::default() }).await.map(|_| String::new())
+        let caller = plan.transfer.as_ref().and_then(|(id, _)| e.switch.channels().get(*id));
+        let context = plan.transfer.as_ref().map(|(_, ctx)| transfer_context(chan, ctx)).unwrap_or_default();
+        match talk(e, chan, None, caller.as_ref().map(|c| (c, context.as_str()))).await? {
+            TalkEnd::Transferred => Err(chan.hangup(HangupCause::NORMAL_CLEARING)),
+            TalkEnd::Unbridged | TalkEnd::TimeUp => Ok(String::new()),
+        }
     })
 }
 
@@ -383,7 +401,9 @@ mod tests {
         let o = parse_options("tU(sub-on-answer^5551000^101)gL(60000:30000)");
         assert!(o.go_on);
         assert_eq!(o.gosub.as_deref(), Some("sub-on-answer,s,1(5551000,101)"));
-        assert_eq!(o.limit, Some(Duration::from_secs(60)));
+        assert_eq!(o.limit.map(|l| l.total), Some(Duration::from_secs(60)));
+        assert!(o.callee_transfers && !o.caller_transfers);
+        assert!(parse_options("T").caller_transfers);
         assert_eq!(parse_options("U(ctx,100,2)").gosub.as_deref(), Some("ctx,100,2"));
         assert_eq!(parse_options("").gosub, None);
     }

@@ -2,6 +2,7 @@
 //! NoOp are the core's). Each is a function over the shared engine, the channel and its arguments.
 
 pub(crate) mod dial;
+mod dial_features;
 mod dtmf;
 mod exec;
 pub(crate) mod gosub;
@@ -85,7 +86,9 @@ pub(crate) fn register(switch: &Switch, engine: &Arc<Engine>) {
 
 /// Application names this crate and the core provide (for load-time checks).
 pub fn known_names() -> impl Iterator<Item = &'static str> {
-    APPS.iter().flat_map(|(n, _)| n.iter().copied()).chain(["Answer", "Hangup", "Wait", "NoOp", "sleep", "park"])
+    APPS.iter()
+        .flat_map(|(n, _)| n.iter().copied())
+        .chain(["Answer", "Hangup", "Wait", "NoOp", "sleep", "park"])
         // The media crate's applications (it replaces Echo/Playback/Background/SendDTMF above).
         .chain(["MusicOnHold", "Record", "endless_playback", "record_session", "stop_record_session", "send_dtmf"])
 }
