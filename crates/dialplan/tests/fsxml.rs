@@ -200,3 +200,37 @@ async fn the_db_api_answers_as_mod_db() {
     assert_eq!(api("db exists/realm/k1").await, "false");
     assert_eq!(api("db bogus").await, "!err!");
 }
+
+#[tokio::test]
+async fn loopback_legs_route_through_xml_and_uuid_transfer_names_the_dialplan() {
+    let body = r#"
+<extension name="lb"><condition field="destination_number" expression="^500$">
+  <action application="db" data="insert/r/loopback/${loopback_leg}|${dialplan}"/>
+  <action application="answer"/><action application="park"/></condition></extension>
+<extension name="parked"><condition field="destination_number" expression="^600$">
+  <action application="answer"/><action application="park"/></condition></extension>"#;
+    let mut h = harness(body);
+    let req = OriginateRequest::new("loopback/500/default", OriginateTarget::Park);
+    let a = h.switch.originate_and_wait(req).await.unwrap();
+    assert!(a.answered);
+    assert_eq!(r(&h, "loopback"), "B|XML");
+    h.switch.channels().get(a.channel_id).unwrap().hangup(HangupCause::NORMAL_CLEARING, "test").unwrap();
+    until_gone(&mut h, a.channel_id).await;
+
+    let sw = h.switch.clone();
+    for (dest, key, want) in [("77 XML other", "landed", "77@other"), ("100 asterisk c", "ast", "asterisk|100")] {
+        let id = call(&h, "sim/p", "600", "XML", "default");
+        loop {
+            let e = h.next_event().await;
+            if matches!(e.kind, EventKind::Execute { ref app, .. } if app == "park")
+                && e.channel.as_ref().is_some_and(|c| c.id == id)
+            {
+                break;
+            }
+        }
+        let reply = sw.commands().execute(&sw, &format!("uuid_transfer {id} {dest}")).await.unwrap().text;
+        assert_eq!(reply, "+OK\n");
+        until_gone(&mut h, id).await;
+        assert_eq!(r(&h, key), want);
+    }
+}
