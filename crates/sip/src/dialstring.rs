@@ -1,5 +1,6 @@
 //! SIP dial-string resources: `SIP/1000`, `PJSIP/1000` (a registered user), `SIP/1000@host:port`
-//! (direct), FreeSWITCH `user/1000[@domain]` and `sofia/<profile>/1000[@host[:port]]`.
+//! (direct), trunks (`PJSIP/1000@trunk`, `SIP/trunk/1000`, `sofia/gateway/trunk/1000`), FreeSWITCH
+//! `user/1000[@domain]` and `sofia/<profile>/1000[@host[:port]]`.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -12,6 +13,13 @@ pub enum Route {
     Registered {
         /// User name.
         user: String,
+    },
+    /// A number through a configured trunk.
+    Trunk {
+        /// Request-URI user.
+        user: String,
+        /// Trunk name.
+        trunk: String,
     },
     /// A user at an address.
     Direct {
@@ -26,22 +34,27 @@ fn bad(tech: &str, resource: &str, why: &str) -> DialStringError {
     DialStringError::BadValue { option: "resource".into(), dial: format!("{tech}/{resource}"), reason: why.into() }
 }
 
-fn host_port(tech: &str, resource: &str, host: &str) -> Result<SocketAddr, DialStringError> {
+/// An IP address with an optional port, or `None` for a name (a trunk).
+fn host_port(host: &str) -> Option<SocketAddr> {
     if let Ok(a) = host.parse::<SocketAddr>() {
-        return Ok(a);
+        return Some(a);
     }
-    let ip: IpAddr = host.trim_matches(['[', ']']).parse().map_err(|_| {
-        bad(tech, resource, "host must be an IP address with an optional :port (no DNS, no trunks yet)")
-    })?;
-    Ok(SocketAddr::new(ip, 5060))
+    let ip: IpAddr = host.trim_matches(['[', ']']).parse().ok()?;
+    Some(SocketAddr::new(ip, 5060))
 }
 
 /// Parses the resource of a dial string for `tech` (`SIP`, `PJSIP`, `sofia`, `user`).
 pub fn parse(tech: &str, resource: &str) -> Result<Route, DialStringError> {
+    let trunk = |trunk: &str, user: &str| Ok(Route::Trunk { user: user.to_owned(), trunk: trunk.to_owned() });
     let rest = match tech.to_ascii_lowercase().as_str() {
         "sofia" => {
-            let (_profile, rest) =
+            let (profile, rest) =
                 resource.split_once('/').ok_or_else(|| bad(tech, resource, "expected profile/user"))?;
+            if profile == "gateway" {
+                let (name, user) =
+                    rest.split_once('/').ok_or_else(|| bad(tech, resource, "expected gateway/name/number"))?;
+                return trunk(name, user);
+            }
             rest
         }
         "user" => {
@@ -51,11 +64,17 @@ pub fn parse(tech: &str, resource: &str) -> Result<Route, DialStringError> {
                 false => Ok(Route::Registered { user: user.to_owned() }),
             };
         }
-        _ => resource,
+        _ => match resource.split_once('/') {
+            Some((name, user)) => return trunk(name, user),
+            None => resource,
+        },
     };
     let rest = rest.split('/').next().unwrap_or_default();
     match rest.split_once('@') {
-        Some((user, host)) => Ok(Route::Direct { user: user.to_owned(), addr: host_port(tech, resource, host)? }),
+        Some((user, host)) => match host_port(host) {
+            Some(addr) => Ok(Route::Direct { user: user.to_owned(), addr }),
+            None => trunk(host, user),
+        },
         None if rest.is_empty() => Err(bad(tech, resource, "empty user")),
         None => Ok(Route::Registered { user: rest.to_owned() }),
     }
@@ -77,7 +96,10 @@ mod tests {
         assert_eq!(parse("sofia", "internal/1000@127.0.0.1:5062").unwrap(), direct);
         let default_port = Route::Direct { user: "bob".into(), addr: "10.0.0.1:5060".parse().unwrap() };
         assert_eq!(parse("SIP", "bob@10.0.0.1").unwrap(), default_port);
-        assert!(parse("PJSIP", "1000@mytrunk").is_err());
+        let trunk = Route::Trunk { user: "5551234".into(), trunk: "carrier".into() };
+        assert_eq!(parse("PJSIP", "5551234@carrier").unwrap(), trunk);
+        assert_eq!(parse("SIP", "carrier/5551234").unwrap(), trunk);
+        assert_eq!(parse("sofia", "gateway/carrier/5551234").unwrap(), trunk);
         assert!(parse("sofia", "1000").is_err());
         assert!(parse("user", "").is_err());
     }

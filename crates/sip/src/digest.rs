@@ -122,6 +122,30 @@ pub fn expected_response(c: &Credentials, method: &str, password: &str) -> Strin
     }
 }
 
+/// The `Authorization` value answering challenge `ch` (parsed from `WWW-Authenticate`) as a client.
+pub fn answer_challenge(ch: &Credentials, method: &str, uri: &str, user: &str, password: &str) -> String {
+    let qop = if ch.qop.split(',').any(|q| q.trim().eq_ignore_ascii_case("auth")) { "auth" } else { "" };
+    let c = Credentials {
+        username: user.to_owned(),
+        realm: ch.realm.clone(),
+        nonce: ch.nonce.clone(),
+        uri: uri.to_owned(),
+        qop: qop.to_owned(),
+        nc: "00000001".to_owned(),
+        cnonce: format!("{:08x}", rand::random::<u32>()),
+        ..Default::default()
+    };
+    let response = expected_response(&c, method, password);
+    let mut v = format!(
+        "Digest username=\"{user}\", realm=\"{}\", nonce=\"{}\", uri=\"{uri}\", response=\"{response}\", algorithm=MD5",
+        c.realm, c.nonce
+    );
+    if !qop.is_empty() {
+        v += &format!(", qop=auth, nc={}, cnonce=\"{}\"", c.nc, c.cnonce);
+    }
+    v
+}
+
 /// Compares without leaking where the first difference is.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {

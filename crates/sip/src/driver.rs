@@ -23,6 +23,19 @@ use crate::tech::{Plan, SipEndpoint, SipTech};
 use crate::transport::{Inbound, Transports};
 use crate::wire::Transport;
 
+/// A `[[sip.trunks]]` entry: a peer reached by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trunk {
+    /// Name used in dial strings.
+    pub name: String,
+    /// Where it is.
+    pub addr: SocketAddr,
+    /// How.
+    pub transport: Transport,
+    /// Credentials for its digest challenges.
+    pub auth: Option<(String, String)>,
+}
+
 /// What the binary configures.
 pub struct SipConfig {
     /// Listeners.
@@ -35,6 +48,8 @@ pub struct SipConfig {
     pub realm: String,
     /// Media legs.
     pub media: Arc<dyn MediaBackend>,
+    /// Trunks by name.
+    pub trunks: Vec<Trunk>,
 }
 
 /// Messages to the driver task.
@@ -48,6 +63,7 @@ pub(crate) enum DriverMsg {
 pub(crate) struct Shared {
     pub tx: mpsc::UnboundedSender<DriverMsg>,
     pub media: Arc<dyn MediaBackend>,
+    pub trunks: HashMap<String, Trunk>,
     location: RwLock<HashMap<String, Vec<Binding>>>,
     keys: AtomicU64,
 }
@@ -103,6 +119,7 @@ impl SipServer {
         let shared = Arc::new(Shared {
             tx,
             media: cfg.media.clone(),
+            trunks: cfg.trunks.iter().map(|t| (t.name.clone(), t.clone())).collect(),
             location: RwLock::new(HashMap::new()),
             keys: AtomicU64::new(1),
         });
@@ -164,8 +181,13 @@ impl Driver {
 
     fn originate(&mut self, key: CallKey, plan: Plan, handle: ChannelHandle) {
         let Plan { route, leg, fs_style } = plan;
+        let mut auth = None;
         let target = match route {
             Route::Direct { user, addr } => Some((user, addr, Transport::Udp)),
+            Route::Trunk { user, trunk } => self.shared.trunks.get(&trunk).map(|t| {
+                auth = t.auth.clone();
+                (user, t.addr, t.transport)
+            }),
             Route::Registered { user } => self
                 .shared
                 .location_of(&user)
@@ -184,8 +206,8 @@ impl Driver {
             true => format!("sip:{dest}"),
             false => format!("sip:{user}@{dest}"),
         };
-        let target =
-            OutboundTarget { request_uri, dest, transport, caller_number: caller.number, caller_name: caller.name };
+        let (caller_number, caller_name) = (caller.number, caller.name);
+        let target = OutboundTarget { request_uri, dest, transport, caller_number, caller_name, auth };
         self.slots.insert(key, Slot { handle: Some(handle), leg });
         self.feed(Input::Originate { key, target, media });
     }

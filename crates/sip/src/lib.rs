@@ -30,4 +30,4 @@ pub mod tech;
 pub mod transport;
 pub mod wire;
 
-pub use driver::{SipConfig, SipServer, SipStarted};
+pub use driver::{SipConfig, SipServer, SipStarted, Trunk};

@@ -35,6 +35,15 @@ impl Tech for SipTech {
 
     fn request(&self, _switch: &Switch, resource: &str) -> Result<Box<dyn Endpoint>, DialStringError> {
         let route = dialstring::parse(self.name, resource)?;
+        if let Route::Trunk { trunk, .. } = &route
+            && !self.shared.trunks.contains_key(trunk)
+        {
+            return Err(DialStringError::BadValue {
+                option: "trunk".into(),
+                dial: format!("{}/{resource}", self.name),
+                reason: format!("no [[sip.trunks]] named '{trunk}' (a host must be an IP address)"),
+            });
+        }
         let leg = self.shared.media.open().map_err(|reason| DialStringError::BadValue {
             option: "media".into(),
             dial: format!("{}/{resource}", self.name),

@@ -54,8 +54,9 @@ def free_udp_tcp_port():
 
 
 class Switchyard:
-    def __init__(self, sip_port, esl_port, config, proc, workdir):
+    def __init__(self, sip_port, esl_port, config, proc, workdir, trunk_port):
         self.host = "127.0.0.1"
+        self.trunk_port = trunk_port
         self.sip_port = sip_port
         self.esl_port = esl_port
         self.config = config
@@ -106,7 +107,7 @@ class Switchyard:
 @pytest.fixture
 def switchyard():
     with tempfile.TemporaryDirectory() as tmp:
-        sip_port, esl_port = free_udp_tcp_port(), free_port()
+        sip_port, esl_port, trunk_port = free_udp_tcp_port(), free_port(), free_udp_tcp_port()
         config = Path(tmp) / "switchyard.toml"
         extensions = Path(tmp) / "extensions.conf"
         extensions.write_text(EXTENSIONS)
@@ -118,10 +119,12 @@ def switchyard():
             f'[sip]\nlisten = ["udp:127.0.0.1:{sip_port}", "tcp:127.0.0.1:{sip_port}"]\n'
             'rtp_ports = "31000-31998"\n\n'
             '[[sip.users]]\nusername = "1000"\npassword = "p1000"\ncontext = "office"\n\n'
-            '[[sip.users]]\nusername = "1001"\npassword = "p1001"\ncontext = "office"\n'
+            '[[sip.users]]\nusername = "1001"\npassword = "p1001"\ncontext = "office"\n\n'
+            f'[[sip.trunks]]\nname = "carrier"\nhost = "127.0.0.1"\nport = {trunk_port}\n'
+            'username = "trunkuser"\npassword = "trunkpw"\n'
         )
         with running(config, pytest.fail) as proc:
-            yield Switchyard(sip_port, esl_port, config, proc, tmp)
+            yield Switchyard(sip_port, esl_port, config, proc, tmp, trunk_port)
 
 
 class EslWatch:

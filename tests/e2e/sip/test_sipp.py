@@ -1,6 +1,10 @@
 """SIPp against the real switch: registration with MD5 digest, calls over UDP and TCP through an
 extensions.conf extension that answers and runs Echo(), CANCEL while ringing (ORIGINATOR_CANCEL on the Event Socket),
-Busy() answered 486."""
+Busy() answered 486, and an outgoing call through a trunk that challenges it (SIPp as the carrier)."""
+
+import subprocess
+
+from conftest import SCENARIOS
 
 
 def test_register_with_digest_is_reported_on_esl(switchyard, esl_watch):
@@ -42,3 +46,21 @@ def test_cancel_while_ringing_is_487_and_originator_cancel(switchyard, esl_watch
 def test_busy_extension_answers_486(switchyard):
     code, errors = switchyard.sipp("busy.xml", "602")
     assert code == 0, errors
+
+
+def test_outgoing_call_through_an_authenticating_trunk(switchyard, esl_watch):
+    watch = esl_watch("CHANNEL_HANGUP_COMPLETE")
+    carrier = subprocess.Popen(
+        ["sipp", "-sf", str(SCENARIOS / "trunk_uas.xml"), "-i", "127.0.0.1", "-p", str(switchyard.trunk_port),
+         "-m", "1", "-nostdin", "-timeout", "15s", "-trace_err"],
+        cwd=switchyard.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        out = switchyard.cli("originate sofia/gateway/carrier/5551234 &park()")
+        assert "+OK" in out, out
+        assert carrier.wait(timeout=20) == 0, "".join(p.read_text() for p in switchyard.workdir.glob("*_errors.log"))
+    finally:
+        if carrier.poll() is None:
+            carrier.kill()
+    text = watch.wait_for("Hangup-Cause: NORMAL_CLEARING")
+    assert "sofia/gateway/carrier/5551234" in text

@@ -67,6 +67,8 @@ pub struct Call {
     pub provisional: bool,
     /// The channel asked to hang up before a provisional came (outbound): CANCEL on the first one.
     pub cancel_pending: bool,
+    /// Credentials for one 401/407 challenge to our INVITE (taken when used).
+    pub auth: Option<(String, String)>,
 }
 
 /// A random token for tags and branches.

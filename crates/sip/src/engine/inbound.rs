@@ -64,6 +64,7 @@ impl Engine {
             out_invite: None,
             provisional: false,
             cancel_pending: false,
+            auth: None,
         };
         self.by_dialog.insert((call_id.clone(), local_tag), key);
         self.by_invite_branch.insert(call.invite_branch.clone(), key);

@@ -26,6 +26,8 @@ pub struct OutboundTarget {
     pub caller_number: String,
     /// Caller name (From display name).
     pub caller_name: String,
+    /// Credentials for a 401/407 challenge (trunks).
+    pub auth: Option<(String, String)>,
 }
 
 impl Engine {
@@ -35,7 +37,8 @@ impl Engine {
         let session_id = rand::random::<u32>() as u64;
         let number = if target.caller_number.is_empty() { "switchyard" } else { &target.caller_number };
         let name = target.caller_name.replace(['"', '\\'], "");
-        let from = format!("\"{name}\" <sip:{number}@{local}>;tag={local_tag}");
+        let display = if name.is_empty() { String::new() } else { format!("\"{name}\" ") };
+        let from = format!("{display}<sip:{number}@{local}>;tag={local_tag}");
         let to = format!("<{}>", target.request_uri);
         let data = MessageBuilder::request("INVITE", &target.request_uri)
             .header(
@@ -73,6 +76,7 @@ impl Engine {
             out_invite: Some(out_invite),
             provisional: false,
             cancel_pending: false,
+            auth: target.auth.clone(),
         };
         self.by_dialog.insert((call_id, local_tag), key);
         self.calls.insert(key, call);
@@ -153,6 +157,9 @@ impl Engine {
         } else {
             self.timers.stop(&TimerId::Request(key, "INVITE"));
             self.ack_failure(key, msg);
+            if matches!(code, 401 | 407) && self.retry_with_credentials(now, key, msg) {
+                return;
+            }
             self.out.push(Output::Remote { key, action: RemoteAction::Reject(cause_for_status(code)) });
             self.end_call(key);
         }
@@ -222,5 +229,44 @@ impl Engine {
             .finish();
         let (t, p) = (call.transport, call.peer);
         self.send(t, p, data);
+    }
+
+    /// Answers a 401/407 to our INVITE once, with the call's credentials; false when there are none.
+    fn retry_with_credentials(&mut self, now: Instant, key: CallKey, challenge: &Message) -> bool {
+        let Some(transport) = self.calls.get(&key).map(|c| c.transport) else { return false };
+        let local = self.local_addr(transport);
+        let Some(call) = self.calls.get_mut(&key) else { return false };
+        let (Some((user, password)), Some(inv)) = (call.auth.take(), call.out_invite.clone()) else { return false };
+        let (header, answer) = match challenge.code() {
+            Some(407) => ("Proxy-Authenticate", "Proxy-Authorization"),
+            _ => ("WWW-Authenticate", "Authorization"),
+        };
+        let Some(ch) = challenge.header(header).and_then(crate::digest::parse_authorization) else { return false };
+        let crate::wire::StartLine::Request { uri, .. } = &inv.start else { return false };
+        let value = crate::digest::answer_challenge(&ch, "INVITE", uri, &user, &password);
+        let cseq = inv.cseq().0 + 1;
+        let mut b = MessageBuilder::request("INVITE", uri).header(
+            "Via",
+            format_args!("SIP/2.0/{} {local};branch=z9hG4bK{};rport", call.transport.via_token(), token()),
+        );
+        for (name, v) in &inv.headers {
+            b = match name.as_str() {
+                "Via" | "CSeq" | "Content-Length" | "Content-Type" | "Authorization" | "Proxy-Authorization" => b,
+                _ => b.header(name, v),
+            };
+        }
+        let data = b
+            .header("CSeq", format_args!("{cseq} INVITE"))
+            .header(answer, value)
+            .body("application/sdp", inv.body.clone())
+            .finish();
+        let Ok(parsed) = Message::parse(&data, call.transport) else { return false };
+        call.invite_branch = parsed.branch().to_owned();
+        call.local_cseq = cseq;
+        call.out_invite = Some(parsed);
+        let (t, p) = (call.transport, call.peer);
+        self.timers.start(now, TimerId::Request(key, "INVITE"), t, p, data.clone());
+        self.send(t, p, data);
+        true
     }
 }

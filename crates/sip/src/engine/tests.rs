@@ -259,6 +259,7 @@ fn outbound(e: &mut Engine, now: Instant) -> (CallKey, Message) {
         transport: Transport::Udp,
         caller_number: "1000".into(),
         caller_name: "Alice".into(),
+        auth: Some(("trunkuser".into(), "trunkpw".into())),
     };
     let out = e.handle(now, Input::Originate { key, target, media: "127.0.0.1:20002".parse().unwrap() });
     let invite = sent(&out).remove(0);
@@ -353,4 +354,32 @@ fn malformed_input_is_answered_or_dropped_and_counted() {
     assert_eq!(out.len(), 1);
     assert!(packet(&mut e, now, Bytes::from_static(b"\x00\x01garbage")).is_empty());
     assert_eq!((e.stats().malformed, e.stats().answered_400), (2, 1));
+}
+
+#[test]
+fn a_challenged_invite_is_sent_again_with_credentials_once() {
+    let now = Instant::now();
+    let mut e = engine(now);
+    let (_key, invite) = outbound(&mut e, now);
+    let challenge = crate::wire::response_to(&invite, 407, Some("px"))
+        .header("Proxy-Authenticate", "Digest realm=\"carrier\", nonce=\"n1\", qop=\"auth\"")
+        .finish();
+    let out = packet(&mut e, now, challenge.clone());
+    let msgs = sent(&out);
+    assert_eq!(msgs[0].method(), Some("ACK"));
+    let again = &msgs[1];
+    assert_eq!((again.method(), again.cseq().0, again.call_id()), (Some("INVITE"), 2, invite.call_id()));
+    assert_ne!(again.branch(), invite.branch());
+    let creds = parse_authorization(again.header("Proxy-Authorization").unwrap()).unwrap();
+    assert_eq!((creds.username.as_str(), creds.realm.as_str()), ("trunkuser", "carrier"));
+    assert_eq!(creds.response, expected_response(&creds, "INVITE", "trunkpw"));
+    assert!(!out.iter().any(|o| matches!(o, Output::Remote { .. })));
+    // A second challenge is a failure.
+    let again_challenge = crate::wire::response_to(again, 407, Some("px"))
+        .header("Proxy-Authenticate", "Digest realm=\"carrier\", nonce=\"n2\"")
+        .finish();
+    let out = packet(&mut e, now, again_challenge);
+    assert!(out.iter().any(
+        |o| matches!(o, Output::Remote { action: RemoteAction::Reject(c), .. } if *c == HangupCause::CALL_REJECTED)
+    ));
 }

@@ -26,7 +26,7 @@ pub use error::ConfigError;
 pub use load::{EMBEDDED_DEFAULT_NAME, check_file, embedded_default, load_file, parse_str};
 pub use model::{
     AmiConfig, AmiUser, BusConfig, Config, CoreConfig, DialplanConfig, EslConfig, GeneralConfig, LogFormat,
-    MetricsConfig, SchedulerConfig, SipConfig, SipUser, StoreConfig,
+    MetricsConfig, SchedulerConfig, SipConfig, SipTrunk, SipUser, StoreConfig, TrunkTransport,
 };
 pub use scalars::{RtpPorts, SQLITE_IN_MEMORY, SipListen, SipTransport, StoreUrl};
 pub use validate::AMI_CLASSES;

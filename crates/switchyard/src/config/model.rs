@@ -25,7 +25,6 @@ pub struct Config {
     pub core: CoreConfig,
     pub scheduler: SchedulerConfig,
     pub media: MediaConfig,
-    pub lua: LuaConfig,
 }
 
 impl Config {
@@ -174,6 +173,8 @@ pub struct SipConfig {
     pub guest_context: String,
     /// Digest realm of the registrar.
     pub realm: String,
+    /// Peers reached by name.
+    pub trunks: Vec<SipTrunk>,
 }
 
 impl Default for SipConfig {
@@ -185,6 +186,7 @@ impl Default for SipConfig {
             users: Vec::new(),
             guest_context: "public".to_string(),
             realm: "switchyard".to_string(),
+            trunks: Vec::new(),
         }
     }
 }
@@ -198,6 +200,34 @@ pub struct SipUser {
     /// Dialplan context for calls this user places.
     #[serde(default = "default_context")]
     pub context: String,
+}
+
+/// `[[sip.trunks]]`: a SIP peer reached by name (`PJSIP/<number>@<name>`, `SIP/<name>/<number>`,
+/// `sofia/gateway/<name>/<number>`); `username`/`password` answer its digest challenges.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SipTrunk {
+    pub name: String,
+    pub host: std::net::IpAddr,
+    #[serde(default = "default_sip_port")]
+    pub port: u16,
+    #[serde(default)]
+    pub transport: TrunkTransport,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+/// A trunk's transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrunkTransport {
+    #[default]
+    Udp,
+    Tcp,
+}
+
+fn default_sip_port() -> u16 {
+    5060
 }
 
 fn default_context() -> String {
@@ -284,20 +314,6 @@ impl Default for MediaConfig {
             moh_dir: PathBuf::from("sounds/moh"),
             recordings_dir: PathBuf::from("recordings"),
         }
-    }
-}
-
-/// `[lua]`: where `lua`/`luarun` find scripts given by a relative name.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct LuaConfig {
-    /// `lua inviteToConf.lua` runs `<scripts_dir>/inviteToConf.lua`.
-    pub scripts_dir: PathBuf,
-}
-
-impl Default for LuaConfig {
-    fn default() -> Self {
-        LuaConfig { scripts_dir: PathBuf::from("scripts") }
     }
 }
 

@@ -14,9 +14,19 @@ use switchyard_sip::media::{MediaBackend, MediaLeg, NoMedia};
 use switchyard_sip::registrar::Account;
 use switchyard_sip::sdp::{self, Negotiated};
 use switchyard_sip::wire::Transport;
-use switchyard_sip::{SipConfig, SipServer};
+use switchyard_sip::{SipConfig, SipServer, Trunk};
 
 use crate::config::{Config, SipTransport};
+use crate::config::{SipTrunk, TrunkTransport};
+
+fn trunk(t: &SipTrunk) -> Trunk {
+    let transport = match t.transport {
+        TrunkTransport::Udp => Transport::Udp,
+        TrunkTransport::Tcp => Transport::Tcp,
+    };
+    let auth = t.username.clone().map(|u| (u, t.password.clone().unwrap_or_default()));
+    Trunk { name: t.name.clone(), addr: SocketAddr::new(t.host, t.port), transport, auth }
+}
 
 /// The media engine as SIP's media backend.
 struct RtpBackend(MediaEngine);
@@ -95,7 +105,8 @@ pub async fn start(cfg: &Config, switch: Switch, media: Option<Arc<dyn MediaBack
         .map(|u| Account { username: u.username.clone(), password: u.password.clone(), context: u.context.clone() })
         .collect();
     let guest_context = Some(sip.guest_context.clone()).filter(|c| !c.is_empty());
-    let config = SipConfig { listen, accounts, guest_context, realm: sip.realm.clone(), media };
+    let trunks = sip.trunks.iter().map(trunk).collect();
+    let config = SipConfig { listen, accounts, guest_context, realm: sip.realm.clone(), media, trunks };
     match SipServer::start(switch, config).await {
         Ok(started) => started.bound,
         Err(e) => {
