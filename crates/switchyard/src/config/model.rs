@@ -25,6 +25,7 @@ pub struct Config {
     pub core: CoreConfig,
     pub scheduler: SchedulerConfig,
     pub media: MediaConfig,
+    pub lua: LuaConfig,
 }
 
 impl Config {
@@ -314,6 +315,20 @@ impl Default for MediaConfig {
             moh_dir: PathBuf::from("sounds/moh"),
             recordings_dir: PathBuf::from("recordings"),
         }
+    }
+}
+
+/// `[lua]`: where `lua`/`luarun` find scripts given by a relative name.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LuaConfig {
+    /// `lua inviteToConf.lua` runs `<scripts_dir>/inviteToConf.lua`.
+    pub scripts_dir: PathBuf,
+}
+
+impl Default for LuaConfig {
+    fn default() -> Self {
+        LuaConfig { scripts_dir: PathBuf::from("scripts") }
     }
 }
 
