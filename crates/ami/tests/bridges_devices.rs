@@ -1,11 +1,10 @@
-//! Bridge, device-state, dial and hold events rendered from the core, and the BridgeList/BridgeInfo
+//! Bridge, device-state, dial and hold events rendered from the core, and the Bridge/BridgeList/BridgeInfo
 //! actions. Expected forms: seed 004 (BridgeCreate/Enter/Leave/Destroy, DeviceStateChange, DialBegin
 //! examples), the oracle transcript (Dest-only DialBegin/DialEnd for an Originate, DeviceStateChange).
 
 mod common;
 
 use common::{Client, Msg, server, switch};
-use switchyard_core::ChannelId;
 
 async fn originate_parked(c: &mut Client, name: &str) -> String {
     c.action("Originate", &[("Channel", &format!("sim/{name}")), ("Application", "park"), ("Async", "yes")]).await;
@@ -36,8 +35,12 @@ async fn a_bridge_is_created_entered_listed_left_and_destroyed() {
     let mut c = Client::admin(addr).await;
     let a = originate_parked(&mut c, "a").await;
     let b = originate_parked(&mut c, "b").await;
-    let bridge_id = sw.bridge(a.parse::<ChannelId>().unwrap(), b.parse().unwrap()).unwrap();
+    let r = c.action("Bridge", &[("Channel1", "nope"), ("Channel2", &b)]).await;
+    assert_eq!(r.get("Message"), Some("Channel1 does not exist: nope"));
+    let r = c.action("Bridge", &[("Channel1", &a), ("Channel2", &b)]).await;
+    assert_eq!(r.get("Message"), Some("Channels have been bridged"));
     let created = c.wait_event("BridgeCreate").await;
+    let bridge_id = created.get("BridgeUniqueid").unwrap().to_owned();
     assert!(created.raw.starts_with(&format!(
         "Event: BridgeCreate\r\nPrivilege: call,all\r\nBridgeUniqueid: {bridge_id}\r\nBridgeType: basic\r\n\
          BridgeTechnology: simple_bridge\r\nBridgeCreator: <unknown>\r\nBridgeName: <unknown>\r\nBridgeNumChannels: 0\r\n"

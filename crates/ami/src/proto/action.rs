@@ -247,6 +247,13 @@ pub enum Action {
         /// The first sequence number wanted.
         from: u64,
     },
+    /// `Bridge`: joins two live channels in a new bridge.
+    Bridge {
+        /// `Channel1`.
+        channel1: String,
+        /// `Channel2`.
+        channel2: String,
+    },
     /// `BridgeList` (optionally only bridges of one `BridgeType`).
     BridgeList {
         /// `BridgeType`.
@@ -268,6 +275,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("Command", "Execute Asterisk CLI Command.", "command,all"),
     ("Atxfer", "Attended transfer.", "call,all"),
     ("BlindTransfer", "Blind transfer channel(s) to the given destination", "call,all"),
+    ("Bridge", "Bridge two channels already in the PBX.", "call,all"),
     ("BridgeInfo", "Get information about a bridge.", "reporting,all"),
     ("BridgeList", "Get a list of bridges in the system.", "reporting,all"),
     ("CoreSettings", "Show PBX core settings (version etc).", "system,reporting,all"),

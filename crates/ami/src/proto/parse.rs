@@ -114,6 +114,10 @@ fn parse_action(name: &str, m: &Message) -> Result<Action, ActionError> {
             Action::Atxfer { channel }
         }
         "reload" => Action::Reload { module: opt("Module") },
+        "bridge" => Action::Bridge {
+            channel1: need("Channel1", "Channel1 name must be provided")?,
+            channel2: need("Channel2", "Channel2 name must be provided")?,
+        },
         "bridgelist" => Action::BridgeList { bridge_type: opt("BridgeType") },
         "bridgeinfo" => Action::BridgeInfo { bridge_id: need("BridgeUniqueid", "BridgeUniqueid must be provided")? },
         "waitevent" => Action::WaitEvent { timeout_s: opt("Timeout").and_then(|t| t.trim().parse().ok()) },

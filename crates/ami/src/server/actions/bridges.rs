@@ -1,10 +1,25 @@
-//! `BridgeList` and `BridgeInfo` (main/manager_bridges.c): the core's live bridges as list items.
-//! Every Switchyard bridge is a two-party `basic` bridge.
+//! `Bridge` (res_features' `action_bridge`), `BridgeList` and `BridgeInfo` (main/manager_bridges.c):
+//! the core's live bridges. Every Switchyard bridge is a two-party `basic` bridge.
 
 use super::info::{list_complete, list_item};
 use crate::proto::Response;
 use crate::proto::render::bridge_block;
 use crate::server::session::Session;
+
+/// Joins `channel1` and `channel2` (names or uniqueids) in a new bridge; each leaves any bridge it was in.
+pub fn bridge(s: &mut Session, id: Option<&str>, channel1: &str, channel2: &str) {
+    let channels = s.shared.switch.channels();
+    let Some(a) = channels.find(channel1) else {
+        return Response::error(id, &format!("Channel1 does not exist: {channel1}")).write(&mut s.out);
+    };
+    let Some(b) = channels.find(channel2) else {
+        return Response::error(id, &format!("Channel2 does not exist: {channel2}")).write(&mut s.out);
+    };
+    match s.shared.switch.bridge(a.id(), b.id()) {
+        Ok(_) => Response::ack(id, "Channels have been bridged").write(&mut s.out),
+        Err(e) => Response::error(id, &format!("Unable to bridge channels: {e}")).write(&mut s.out),
+    }
+}
 
 /// `BridgeListItem` per bridge (oldest first), then `BridgeListComplete`.
 pub fn list(s: &mut Session, id: Option<&str>, bridge_type: Option<&str>) {
