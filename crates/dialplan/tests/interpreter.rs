@@ -331,3 +331,21 @@ async fn a_reload_is_announced_with_its_status() {
     let switchyard_core::EventKind::Reload { module, status } = &e.kind else { panic!("{:?}", e.kind) };
     assert_eq!((module.as_str(), *status), ("pbx_config.so", 0));
 }
+
+#[tokio::test]
+async fn time_functions_use_the_named_zone_or_the_machines() {
+    let conf = "
+[c]
+exten => 1,1,Set(DB(r/kolkata)=${STRFTIME(0,Asia/Kolkata,%H:%M %Z)})
+same => n,Set(DB(r/utc)=${STRFTIME(0,UTC,%H:%M %Z)})
+same => n,Set(DB(r/iftime)=${IFTIME(05:00-06:00,thu,1,jan,Asia/Kolkata?no:yes)})
+same => n,GotoIfTime(*,*,*,*,Pacific/Kiritimati?here)
+same => n,Set(DB(r/goto)=missed)
+same => n(here),Set(DB(r/goto)=taken)
+";
+    let h = run(conf, "null/x", "c", "1").await;
+    assert_eq!(r(&h, "kolkata"), "05:30 IST");
+    assert_eq!(r(&h, "utc"), "00:00 UTC");
+    assert_eq!(r(&h, "iftime"), "yes", "now is not 1970");
+    assert_eq!(r(&h, "goto"), "taken");
+}

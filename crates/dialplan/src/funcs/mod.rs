@@ -113,7 +113,7 @@ pub(crate) async fn write(
     }
 }
 
-/// `IFTIME(timespec?true[:false])` against the switch's clock (UTC).
+/// `IFTIME(timespec?true[:false])` against the switch's clock, in the spec's zone or the machine's.
 fn iftime(chan: &Channel, args: &str) -> String {
     let now = chan.switch().now().0 / 1_000_000;
     let (spec, branches) = args.split_once('?').unwrap_or((args, ""));

@@ -1,8 +1,10 @@
-//! `STRFTIME(epoch,timezone,format)` in UTC (no time-zone database; a named zone other than UTC is
-//! logged and treated as UTC).
+//! `STRFTIME([epoch][,timezone][,format])` in the machine's time zone or the one named, with C
+//! `strftime` conversions and Asterisk's `%q`.
 
+use jiff::tz::TimeZone;
 use switchyard_core::Channel;
-use switchyard_core::command::civil_from_days;
+
+use crate::localtime::{local, zone};
 
 const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS: [&str; 12] = [
@@ -23,26 +25,27 @@ const MONTHS: [&str; 12] = [
 pub(super) fn strftime_func(chan: &Channel, args: &str) -> String {
     let mut parts = args.splitn(3, ',');
     let epoch = parts.next().unwrap_or("").trim();
-    let zone = parts.next().unwrap_or("").trim();
+    let zone_name = parts.next().unwrap_or("").trim();
     let format = parts.next().unwrap_or("");
     let now_us = chan.switch().now().0;
     let (secs, micros) = match epoch.parse::<f64>() {
         Ok(e) => (e.floor() as i64, ((e.fract()) * 1e6) as i64),
         Err(_) => (now_us.div_euclid(1_000_000), now_us.rem_euclid(1_000_000)),
     };
-    if !zone.is_empty() && !zone.eq_ignore_ascii_case("UTC") && !zone.eq_ignore_ascii_case("GMT") {
-        tracing::debug!("STRFTIME: time zone '{zone}' is not supported; using UTC");
-    }
-    strftime(secs, micros, if format.is_empty() { "%c" } else { format })
+    strftime_in(secs, micros, if format.is_empty() { "%c" } else { format }, &zone(zone_name))
 }
 
-/// Formats `secs` (+`micros`) since the epoch, UTC, with C `strftime` conversions and Asterisk's `%q`.
+/// Formats `secs` (+`micros`) since the epoch in UTC (see `strftime_in`).
 pub fn strftime(secs: i64, micros: i64, format: &str) -> String {
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    let (h, mi, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    let wday = (days + 4).rem_euclid(7) as usize;
-    let yday = days - days_from_civil(y, 1, 1) + 1;
+    strftime_in(secs, micros, format, &TimeZone::UTC)
+}
+
+/// Formats `secs` (+`micros`) since the epoch in `tz`, with C `strftime` conversions (C locale) and
+/// Asterisk's `%q` (fractions of a second, `%1q`…`%6q`).
+pub fn strftime_in(secs: i64, micros: i64, format: &str, tz: &TimeZone) -> String {
+    let t = local(secs, tz);
+    let (y, m, d, h, mi, s) = (t.year, t.month, t.day, t.hour, t.minute, t.second);
+    let (wday, yday) = (t.weekday as usize, t.yday);
     let mut out = String::new();
     let mut chars = format.chars().peekable();
     while let Some(c) = chars.next() {
@@ -82,8 +85,11 @@ pub fn strftime(secs: i64, micros: i64, format: &str) -> String {
             'D' => format!("{m:02}/{d:02}/{:02}", y.rem_euclid(100)),
             'F' => format!("{y}-{m:02}-{d:02}"),
             'c' => format!("{} {} {d:2} {h:02}:{mi:02}:{s:02} {y}", &DAYS[wday][..3], &month[..3]),
-            'Z' => "UTC".into(),
-            'z' => "+0000".into(),
+            'Z' => t.abbreviation.clone(),
+            'z' => {
+                let (sign, off) = if t.offset < 0 { ('-', -t.offset) } else { ('+', t.offset) };
+                format!("{sign}{:02}{:02}", off / 3600, off % 3600 / 60)
+            }
             'n' => "\n".into(),
             't' => "\t".into(),
             '%' => "%".into(),
@@ -98,16 +104,6 @@ pub fn strftime(secs: i64, micros: i64, format: &str) -> String {
     out
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +114,13 @@ mod tests {
         assert_eq!(strftime(0, 0, "%a %b %e %j %A %B %s %%"), "Thu Jan  1 001 Thursday January 0 %");
         assert_eq!(strftime(86_400 * 59, 123_456, "%F %T.%3q"), "1970-03-01 00:00:00.123");
         assert_eq!(strftime(1_795_457_746, 0, "%c"), "Mon Nov 23 18:15:46 2026");
+    }
+
+    #[test]
+    fn strftime_in_a_named_zone_shows_its_local_time_name_and_offset() {
+        let tz = zone("Asia/Kolkata");
+        assert_eq!(strftime_in(0, 0, "%F %T %Z %z", &tz), "1970-01-01 05:30:00 IST +0530");
+        let ny = zone("America/New_York");
+        assert_eq!(strftime_in(0, 0, "%a %e %H %Z %z", &ny), "Wed 31 19 EST -0500");
     }
 }
