@@ -119,6 +119,15 @@ impl Endpoint for SipEndpoint {
         }
     }
 
+    fn on_ringing(&mut self, _now: Instant) -> bool {
+        self.event(CallEvent::Ringing);
+        true
+    }
+
+    fn on_progress(&mut self, _now: Instant) {
+        self.event(CallEvent::Progress);
+    }
+
     fn on_indicate(&mut self, cause: switchyard_core::HangupCause, _now: Instant) {
         self.event(CallEvent::Hangup(cause));
     }

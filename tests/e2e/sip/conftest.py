@@ -31,6 +31,11 @@ exten => 600,1,Answer()
 same => n,Echo()
 exten => 601,1,Wait(30)
 exten => 602,1,Busy()
+exten => 603,1,Ringing()
+same => n,Progress()
+same => n,Wait(0.3)
+same => n,Answer()
+same => n,Wait(30)
 
 [office]
 exten => 700,1,Answer()

@@ -64,3 +64,8 @@ def test_outgoing_call_through_an_authenticating_trunk(switchyard, esl_watch):
             carrier.kill()
     text = watch.wait_for("Hangup-Cause: NORMAL_CLEARING")
     assert "sofia/gateway/carrier/5551234" in text
+
+
+def test_ringing_and_progress_give_180_and_183(switchyard):
+    code, errors = switchyard.sipp("ringing.xml", "603")
+    assert code == 0, errors
