@@ -240,3 +240,33 @@ async fn record_stops_at_the_pound_key_and_keeps_the_audio() {
     let recorded = switchyard_media::wav::read_prompt(&dir.path().join("rec/msg.wav")).unwrap();
     assert!(recorded.iter().filter(|s| **s > 8000).count() > 160 * 10, "the speech is in the recording");
 }
+
+#[tokio::test]
+async fn uuid_broadcast_plays_on_a_parked_channel_and_uuid_break_stops_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tone(&dir.path().join("long.wav"), 30_000);
+    let (sw, tech) = switch(dir.path());
+    let engine = engine().await;
+    let session = engine.open().unwrap();
+    let ear = phone().await;
+    session.set_remote(ear.local_addr().unwrap(), Codec::Pcmu, 0, None);
+    *tech.0.lock() = Some(session.port());
+    let id = sw.originate_and_wait(OriginateRequest::new("rtptest/p", OriginateTarget::Park)).await.unwrap().channel_id;
+    let mut sub = sw.bus().subscribe("test");
+    let run = |line: String| {
+        let sw = sw.clone();
+        async move { sw.commands().execute(&sw, &line).await.unwrap().text }
+    };
+    assert_eq!(run(format!("uuid_broadcast {id} long")).await, "+OK Message sent\n");
+    // The prompt is flowing once a voiced packet arrives.
+    loop {
+        let (_, payload, _) = recv(&ear).await;
+        if payload.iter().any(|b| *b != Codec::Pcmu.silence_byte()) {
+            break;
+        }
+    }
+    assert_eq!(run(format!("uuid_break {id}")).await, "+OK\n");
+    assert_eq!(completed(&mut sub, "playback").await, "FILE PLAYED");
+    let nobody = "00000000-0000-4000-8000-000000000001";
+    assert_eq!(run(format!("uuid_hold {nobody}")).await, "-ERR Operation failed\n");
+}

@@ -92,14 +92,16 @@ fn break_media(sw: &Switch, args: &[String]) -> CommandOutput {
     }
 }
 
-/// Without media, hold is not available: FreeSWITCH's failure text. The media crate replaces this
-/// command with one that plays music on hold to the bridge peer and then calls this one (the hook for
-/// marking the channel held).
+/// Marks the channel held (`uuid_hold <uuid>`) or not (`uuid_hold off <uuid>`): the channel publishes
+/// the hold events. The core does not know who is held, so `toggle` holds; the media crate replaces
+/// this command with one that tracks holds, plays music on hold to the bridge peer and then calls this
+/// one with an explicit `off` or not.
 fn hold(sw: &Switch, args: &[String]) -> CommandOutput {
-    let _ = sw;
-    match args.iter().find(|a| !matches!(a.as_str(), "off" | "toggle")) {
-        Some(_) => CommandOutput::failure("-ERR Operation failed\n"),
-        None => CommandOutput::usage(&UUID_HOLD),
+    let mode = args.first().map(String::as_str).filter(|a| matches!(*a, "off" | "toggle"));
+    let Some(id) = args.get(usize::from(mode.is_some())) else { return CommandOutput::usage(&UUID_HOLD) };
+    match live(sw, id).map(|h| h.hold(mode != Some("off"))) {
+        Some(Ok(())) => CommandOutput::ok("+OK Success\n"),
+        _ => CommandOutput::failure("-ERR Operation failed\n"),
     }
 }
 
@@ -152,7 +154,30 @@ mod tests {
         }
         let nobody = "00000000-0000-4000-8000-000000000000";
         assert_eq!(run(format!("uuid_broadcast {nobody} x")).await, "-ERR invalid uuid\n");
+        assert_eq!(run(format!("uuid_hold {nobody}")).await, "-ERR Operation failed\n");
         assert_eq!(run(format!("uuid_transfer {nobody} 100")).await, "-ERR No such channel!\n");
         assert_eq!(run(format!("uuid_answer {nobody}")).await, "-ERROR\n");
+    }
+
+    #[tokio::test]
+    async fn uuid_hold_marks_the_channel_held_and_off_releases_it() {
+        let sw = test_switch();
+        let req = OriginateRequest::new("sim/a", OriginateTarget::Park);
+        let id = sw.originate_and_wait(req).await.unwrap().channel_id.to_string();
+        let mut sub = sw.bus().subscribe("t");
+        let run = |line: String| {
+            let sw = sw.clone();
+            async move { sw.commands().execute(&sw, &line).await.unwrap().text }
+        };
+        for (line, want) in [(format!("uuid_hold {id}"), true), (format!("uuid_hold off {id}"), false)] {
+            assert_eq!(run(line).await, "+OK Success\n");
+            loop {
+                let crate::bus::BusItem::Event(e) = sub.recv().await else { continue };
+                if let crate::event::EventKind::Hold { on } = &e.kind {
+                    assert_eq!(*on, want);
+                    break;
+                }
+            }
+        }
     }
 }
