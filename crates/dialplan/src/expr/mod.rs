@@ -4,6 +4,7 @@
 mod lexer;
 mod parser;
 mod value;
+mod wide;
 
 #[cfg(test)]
 mod tests;

@@ -1,11 +1,13 @@
 //! Expression values and the operators on them, with Asterisk's coercions (a quoted or alphabetic
 //! string never becomes a number; a numeric string does when arithmetic needs it).
 
+use super::wide::Wide;
+
 /// A value.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Val {
-    /// A number.
-    Num(f64),
+    /// A number (C `long double` precision, see `Wide`).
+    Num(Wide),
     /// Text that looks like a number (`12`, `1.5`, `-3`).
     NumStr(String),
     /// Any other text (quotes kept).
@@ -15,6 +17,10 @@ pub(super) enum Val {
 /// `INT_MAX`, what Asterisk returns for division by zero or by a non-number.
 const INT_MAX: f64 = 2_147_483_647.0;
 
+fn num(x: f64) -> Val {
+    Val::Num(Wide::from_f64(x))
+}
+
 impl Val {
     /// A result string typed as Asterisk's `make_str` does.
     pub fn text(s: String) -> Self {
@@ -23,11 +29,11 @@ impl Val {
         if numeric { Self::NumStr(s) } else { Self::Str(s) }
     }
 
-    fn number(&self) -> Option<f64> {
+    fn number(&self) -> Option<Wide> {
         match self {
             Self::Num(n) => Some(*n),
             Self::Str(_) => None,
-            Self::NumStr(s) => Some(strtod(s)),
+            Self::NumStr(s) => Some(Wide::parse_prefix(s)),
         }
     }
 
@@ -37,16 +43,16 @@ impl Val {
 
     fn is_zero_or_null(&self) -> bool {
         match self {
-            Self::Num(n) => *n == 0.0,
+            Self::Num(n) => n.is_zero(),
             Self::Str(s) => s.is_empty(),
-            Self::NumStr(s) => s.is_empty() || strtod(s) == 0.0,
+            Self::NumStr(s) => s.is_empty() || Wide::parse_prefix(s).is_zero(),
         }
     }
 
     /// The printed form.
     pub fn into_string(self) -> String {
         match self {
-            Self::Num(n) => format_number(n),
+            Self::Num(n) => n.format_g18(),
             Self::NumStr(s) | Self::Str(s) => s,
         }
     }
@@ -57,36 +63,8 @@ impl Val {
     }
 }
 
-/// `strtod` on a numeric string: the longest valid prefix, 0 when none.
-fn strtod(s: &str) -> f64 {
-    (1..=s.len()).rev().find_map(|n| s.get(..n).and_then(|p| p.parse::<f64>().ok())).unwrap_or(0.0)
-}
-
-/// `%.18Lg`-like printing: integers in full, fractions to 15 significant digits.
-pub(super) fn format_number(n: f64) -> String {
-    if n.is_nan() {
-        return "nan".into();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if n.fract() == 0.0 && n.abs() < 1e18 {
-        return format!("{}", n as i64);
-    }
-    if n.abs() >= 1e18 || n.abs() < 1e-4 {
-        let s = format!("{n:.14e}");
-        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let mant = mant.trim_end_matches('0').trim_end_matches('.');
-        let exp: i32 = exp.parse().unwrap_or(0);
-        return format!("{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
-    }
-    let digits = 15 - (n.abs().log10().floor() as i32 + 1);
-    let s = format!("{n:.*}", digits.max(0) as usize);
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
-}
-
 fn boolean(b: bool) -> Val {
-    Val::Num(if b { 1.0 } else { 0.0 })
+    num(if b { 1.0 } else { 0.0 })
 }
 
 /// A binary operator.
@@ -101,7 +79,7 @@ pub(super) fn binary(op: &str, a: Val, b: Val) -> Val {
         }
         "&" | "&&" => {
             if a.is_zero_or_null() || b.is_zero_or_null() {
-                Val::Num(0.0)
+                num(0.0)
             } else {
                 a
             }
@@ -110,14 +88,14 @@ pub(super) fn binary(op: &str, a: Val, b: Val) -> Val {
         "+" => plus(a, b),
         "-" => minus(a, b),
         "*" => match (a.number(), b.number()) {
-            (Some(x), Some(y)) => Val::Num(x * y),
-            _ => Val::Num(0.0),
+            (Some(x), Some(y)) => Val::Num(x.mul(y)),
+            _ => num(0.0),
         },
         "/" => divide(a, b),
         "%" => match (a.number(), b.number()) {
-            (Some(_), Some(0.0)) => b,
-            (Some(x), Some(y)) => Val::Num(x % y),
-            _ => Val::Num(0.0),
+            (Some(_), Some(y)) if y.is_zero() => b,
+            (Some(x), Some(y)) => Val::Num(x.rem(y)),
+            _ => num(0.0),
         },
         ":" => regex_match(a, b, true),
         "=~" => regex_match(a, b, false),
@@ -130,7 +108,7 @@ fn compare(op: &str, a: Val, b: Val) -> Val {
     let ord = if a.is_string() || b.is_string() {
         a.into_string().cmp(&b.into_string())
     } else {
-        let (x, y) = (a.number().unwrap_or(0.0), b.number().unwrap_or(0.0));
+        let (x, y) = (a.number().unwrap_or(Wide::ZERO), b.number().unwrap_or(Wide::ZERO));
         x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal)
     };
     use std::cmp::Ordering::*;
@@ -146,39 +124,40 @@ fn compare(op: &str, a: Val, b: Val) -> Val {
 
 fn plus(a: Val, b: Val) -> Val {
     match (a.number(), b.number()) {
-        (Some(x), Some(y)) => Val::Num(x + y),
+        (Some(x), Some(y)) => Val::Num(x.add(y)),
         (Some(_), None) => a,
         (None, Some(_)) => b,
-        (None, None) => Val::Num(0.0),
+        (None, None) => num(0.0),
     }
 }
 
 fn minus(a: Val, b: Val) -> Val {
     match (a.number(), b.number()) {
-        (Some(x), Some(y)) => Val::Num(x - y),
+        (Some(x), Some(y)) => Val::Num(x.sub(y)),
         (Some(_), None) => a,
-        (None, Some(y)) => Val::Num(-y),
-        (None, None) => Val::Num(0.0),
+        (None, Some(y)) => Val::Num(y.neg()),
+        (None, None) => num(0.0),
     }
 }
 
 fn divide(a: Val, b: Val) -> Val {
     match (a.number(), b.number()) {
-        (None, _) => Val::Num(0.0),
-        (Some(_), None) | (Some(_), Some(0.0)) => Val::Num(INT_MAX),
-        (Some(x), Some(y)) => Val::Num(x / y),
+        (None, _) => num(0.0),
+        (Some(_), None) => num(INT_MAX),
+        (Some(_), Some(y)) if y.is_zero() => num(INT_MAX),
+        (Some(x), Some(y)) => Val::Num(x.div(y)),
     }
 }
 
 /// Unary minus.
 pub(super) fn negate(a: Val) -> Val {
-    Val::Num(a.number().map_or(0.0, |x| -x))
+    Val::Num(a.number().map_or(Wide::ZERO, Wide::neg))
 }
 
 /// Unary `!`.
 pub(super) fn complement(a: Val) -> Val {
     let truthy = match &a {
-        Val::Num(n) => *n != 0.0,
+        Val::Num(n) => !n.is_zero(),
         Val::Str(s) | Val::NumStr(s) => !(s.is_empty() || s == "0") && atoi(s) != 0,
     };
     boolean(!truthy)
@@ -198,7 +177,7 @@ fn atoi(s: &str) -> i64 {
 pub(super) fn condition(a: Val, b: Val, c: Val) -> Val {
     let truthy = match &a {
         Val::Str(s) => !s.is_empty() && s != "\"\"" && s != "0",
-        other => other.number().unwrap_or(0.0) != 0.0,
+        other => other.number().is_some_and(|n| !n.is_zero()),
     };
     if truthy { b } else { c }
 }
@@ -211,16 +190,18 @@ fn regex_match(a: Val, b: Val, anchored: bool) -> Val {
         Some(caps) => match caps.get(1) {
             Some(g) => Val::text(g.as_str().to_owned()),
             None if groups => Val::Str(String::new()),
-            None => Val::Num(caps.get(0).map_or(0, |m| m.len()) as f64),
+            None => num(caps.get(0).map_or(0, |m| m.len()) as f64),
         },
         None if groups => Val::Str(String::new()),
-        None => Val::Num(0.0),
+        None => num(0.0),
     }
 }
 
 /// A math function by name (`SQRT(2)`), as Asterisk's expression parser offers.
 pub(super) fn function(name: &str, args: &[Val]) -> Option<Val> {
-    let x = |i: usize| args.get(i).and_then(Val::number).unwrap_or(0.0);
+    // The functions compute in `f64` (Asterisk uses the `long double` C functions: their results may
+    // differ past the 16th digit).
+    let x = |i: usize| args.get(i).and_then(Val::number).map_or(0.0, Wide::to_f64);
     let r = match name {
         "COS" => x(0).cos(),
         "SIN" => x(0).sin(),
@@ -249,5 +230,5 @@ pub(super) fn function(name: &str, args: &[Val]) -> Option<Val> {
         "ABS" => x(0).abs(),
         _ => return None,
     };
-    Some(Val::Num(r))
+    Some(num(r))
 }
