@@ -13,7 +13,7 @@ fn ctx() -> RenderContext {
         hostname: "vm".into(),
         ipv4: "192.0.2.2".into(),
         ipv6: "fd00::2".into(),
-        local_offset_secs: 0,
+        time_zone: jiff::tz::TimeZone::UTC,
         version: "1.11.1".into(),
         started: Timestamp(1_795_458_540_000_000),
         max_sessions: 1000,

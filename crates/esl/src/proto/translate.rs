@@ -19,8 +19,8 @@ pub struct RenderContext {
     pub ipv4: String,
     /// `FreeSWITCH-IPv6`.
     pub ipv6: String,
-    /// Offset of local time from UTC in seconds, for `Event-Date-Local` (0: UTC).
-    pub local_offset_secs: i64,
+    /// The machine's time zone, for `Event-Date-Local` (FreeSWITCH prints local time).
+    pub time_zone: jiff::tz::TimeZone,
     /// `FreeSWITCH-Version` in HEARTBEAT.
     pub version: String,
     /// Start time, for HEARTBEAT's up-time.
@@ -92,6 +92,9 @@ pub fn translate(ev: &Event, ctx: &RenderContext) -> Vec<EslEvent> {
         }
         EventKind::Unbridge { other, .. } => chan("CHANNEL_UNBRIDGE", &bridge_headers(snap, other), &[]),
         EventKind::Custom { name, headers, body } => out.push(custom(ev, ctx, name, headers, body.as_deref())),
+        EventKind::Conference { action, conference, member, extra } => {
+            out.push(super::conference::render(ev, ctx, action, conference, member, extra))
+        }
         EventKind::Shutdown => out.push(base(ev, ctx, "SHUTDOWN")),
         EventKind::Schedule { op, task_id, desc, group, runtime, .. } => {
             let mut e = base(ev, ctx, op.fs_event_name());
@@ -134,7 +137,7 @@ pub fn base_at(seq: u64, ts: Timestamp, ctx: &RenderContext, name: &str) -> EslE
     e.push("FreeSWITCH-Switchname", ctx.hostname.clone());
     e.push("FreeSWITCH-IPv4", ctx.ipv4.clone());
     e.push("FreeSWITCH-IPv6", ctx.ipv6.clone());
-    e.push("Event-Date-Local", format_utc(Timestamp(ts.0 + ctx.local_offset_secs * 1_000_000)));
+    e.push("Event-Date-Local", local_date(ts, &ctx.time_zone));
     e.push("Event-Date-GMT", rfc822(ts));
     e.push("Event-Date-Timestamp", ts.0.to_string());
     e.push("Event-Calling-File", file);
@@ -315,6 +318,14 @@ fn heartbeat(ev: &Event, ctx: &RenderContext, sessions: usize, since: u64, peak:
     e
 }
 
+/// `2026-11-23 18:29:04` in `tz` (UTC when the time is out of range).
+pub fn local_date(ts: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    match jiff::Timestamp::from_microsecond(ts.0) {
+        Ok(t) => tz.to_datetime(t).strftime("%Y-%m-%d %H:%M:%S").to_string(),
+        Err(_) => format_utc(ts),
+    }
+}
+
 /// `Mon, 23 Nov 2026 18:29:04 GMT`.
 pub fn rfc822(ts: Timestamp) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
@@ -331,6 +342,19 @@ pub fn rfc822(ts: Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_dates_follow_the_time_zone() {
+        let ts = Timestamp(1_795_458_544_157_784); // 2026-11-23 18:29:04 UTC (oracle transcript)
+        assert_eq!(local_date(ts, &jiff::tz::TimeZone::UTC), "2026-11-23 18:29:04");
+        let new_york = jiff::tz::TimeZone::get("America/New_York").unwrap();
+        assert_eq!(local_date(ts, &new_york), "2026-11-23 13:29:04");
+        let berlin_summer = Timestamp(1_782_000_000_000_000); // 2026-06-21, CEST
+        assert_eq!(
+            local_date(berlin_summer, &jiff::tz::TimeZone::get("Europe/Berlin").unwrap()),
+            "2026-06-21 02:00:00"
+        );
+    }
 
     #[test]
     fn gmt_dates_are_rfc_822_like_freeswitch() {

@@ -100,7 +100,7 @@ fn render_context(switch: &Switch, addr: SocketAddr) -> RenderContext {
         hostname: info.hostname.clone(),
         ipv4,
         ipv6,
-        local_offset_secs: 0,
+        time_zone: jiff::tz::TimeZone::system(),
         version: format!("1.11.1-switchyard-{}", info.version),
         started: switch.started(),
         max_sessions: info.max_channels,
