@@ -184,6 +184,7 @@ fn member_command(conf: &Conferences, name: &str, cmd: &str, syntax: &str, args:
         for id in ids {
             match apply(room, id, cmd) {
                 Some((text, action)) => {
+                    room.sync_mix(id);
                     out.push_str(&text);
                     events::member_event(switch, room, id, action, vec![]);
                 }

@@ -4,8 +4,9 @@
 //! `undeaf`, `lock`, `unlock`, `play`, `dial`) with FreeSWITCH's reply texts, and
 //! `CUSTOM conference::maintenance` events published as core `Conference` events.
 //!
-//! Membership and control work for every channel (sim/, loopback/, SIP). This crate holds no socket
-//! and reads no configuration; it never mixes audio itself (see docs/conference.md).
+//! Membership and control work for every channel (sim/, loopback/, SIP); members whose channels
+//! carry media (`Channel::media()`) are mixed every 20 ms with the media crate's `Mixer`, and their
+//! talking is reported. This crate holds no socket and reads no configuration.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -14,6 +15,8 @@ mod app;
 mod args;
 mod events;
 mod member;
+mod mix;
+mod mixing;
 mod room;
 
 use std::sync::Arc;
@@ -21,6 +24,34 @@ use std::sync::Arc;
 use switchyard_core::Switch;
 
 pub use args::{JoinFlags, JoinRequest};
+
+/// The mixer on fake media ports, for the `mix_bench` example (not a stable interface).
+#[doc(hidden)]
+pub mod bench {
+    use std::sync::Arc;
+
+    use crate::mix::MixBus;
+    pub use crate::mix::fake::FakePort;
+
+    /// A conference mixer over `ports`, every member hearing and speaking.
+    pub struct MixBench(MixBus);
+
+    impl MixBench {
+        /// One member per port.
+        pub fn new(ports: &[Arc<FakePort>]) -> Self {
+            let bus = MixBus::default();
+            for (i, port) in ports.iter().enumerate() {
+                bus.add(i as u32 + 1, port.clone(), 100, true, true);
+            }
+            Self(bus)
+        }
+
+        /// One 20 ms mixing step.
+        pub fn tick(&self) {
+            self.0.tick();
+        }
+    }
+}
 pub use room::{Conferences, Leave};
 
 /// Registers the `conference` application and API command on `switch`; returns the conference table.

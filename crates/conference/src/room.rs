@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use crate::args::JoinRequest;
 use crate::events;
 use crate::member::{DEFAULT_ENERGY, MemberState};
+use crate::mix::MixBus;
 
 /// Why a member's application is told to leave.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +37,10 @@ pub(crate) struct Room {
     pub(crate) members: Vec<MemberState>,
     pub(crate) floor: Option<u32>,
     end_count: usize,
+    /// Audio of the members whose channels carry media.
+    pub(crate) mix: MixBus,
+    /// Whether the mixing task runs.
+    mixing: bool,
 }
 
 impl Room {
@@ -45,6 +50,13 @@ impl Room {
 
     pub(crate) fn member_mut(&mut self, id: u32) -> Option<&mut MemberState> {
         self.members.iter_mut().find(|m| m.id == id)
+    }
+
+    /// Tells the mixer what member `id` may hear and say now.
+    pub(crate) fn sync_mix(&self, id: u32) {
+        if let Some(m) = self.member(id) {
+            self.mix.set_flags(id, m.can_hear, m.can_speak);
+        }
     }
 }
 
@@ -132,6 +144,8 @@ impl Conferences {
                 members: Vec::new(),
                 floor: None,
                 end_count: 0,
+                mix: MixBus::default(),
+                mixing: false,
             };
             events::room_event(switch, &room, "conference-create", vec![]);
             room
@@ -156,12 +170,43 @@ impl Conferences {
             leave: tx,
         };
         room.end_count += usize::from(member.endconf);
+        if let Some(port) = member.channel.media() {
+            room.mix.add(id, port, member.energy, member.can_hear, member.can_speak);
+            if !std::mem::replace(&mut room.mixing, true) {
+                crate::mixing::start(self.clone(), room.name.clone(), room.mix.clone());
+            }
+        }
         room.members.insert(0, member);
         events::member_event(switch, room, id, "add-member", vec![]);
         // Without audio to score, the floor goes to whoever is present when nobody holds it.
         room.floor.get_or_insert(id);
         let uuid = room.uuid.clone();
         Ok(Membership { conferences: self.clone(), name: req.name.clone(), id, uuid, leave: rx })
+    }
+
+    /// Called by the mixing task when no member has media left: true when it should stop (checked
+    /// under the table's lock, so a member joining meanwhile restarts nothing twice).
+    pub(crate) fn mixing_idle(&self, name: &str) -> bool {
+        let mut rooms = self.0.rooms.lock();
+        match rooms.get_mut(name) {
+            Some(room) if room.mix.len() > 0 => false,
+            Some(room) => {
+                room.mixing = false;
+                true
+            }
+            None => true,
+        }
+    }
+
+    /// Records a talking change found by the mixer and publishes `start-talking`/`stop-talking`.
+    pub(crate) fn set_talking(&self, name: &str, id: u32, talking: bool) {
+        self.with_room(name, |room, switch| {
+            if let Some(m) = room.member_mut(id) {
+                m.talking = talking;
+                let action = if talking { "start-talking" } else { "stop-talking" };
+                events::member_event(switch, room, id, action, vec![]);
+            }
+        });
     }
 
     /// Removes member `id` (publishing `del-member`); ends the room when it is empty, and tells the
@@ -172,6 +217,7 @@ impl Conferences {
         let Some(room) = rooms.get_mut(name) else { return };
         let Some(pos) = room.members.iter().position(|m| m.id == id) else { return };
         let member = room.members.remove(pos);
+        room.mix.remove(id);
         if room.floor == Some(id) {
             room.floor = room.members.first().map(|m| m.id);
         }
