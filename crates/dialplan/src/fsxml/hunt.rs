@@ -40,15 +40,21 @@ pub struct Planned {
 struct FieldCache(Vec<(String, String)>);
 
 impl FieldCache {
-    fn get(&mut self, env: &mut dyn HuntEnv, field: &str) -> String {
-        if let Some((_, v)) = self.0.iter().find(|(f, _)| f == field) {
-            return v.clone();
+    fn get(&mut self, env: &mut dyn HuntEnv, field: &str) -> &str {
+        if let Some(i) = self.0.iter().position(|(f, _)| f == field) {
+            return &self.0[i].1;
         }
         let v = env.field(field);
-        if !field.contains("${") {
-            self.0.push((field.to_owned(), v.clone()));
+        // `${…}` fields are read each time (they may call APIs); the last entry is replaced.
+        if field.contains("${") {
+            self.0.retain(|(f, _)| !f.contains("${"));
         }
-        v
+        self.0.push((field.to_owned(), v));
+        &self.0[self.0.len() - 1].1
+    }
+
+    fn forget_dynamic(&mut self) {
+        self.0.retain(|(f, _)| !f.contains("${"));
     }
 }
 
@@ -56,7 +62,10 @@ impl FieldCache {
 pub async fn hunt(ctx: &XmlContext, env: &mut dyn HuntEnv) -> Vec<Planned> {
     let mut out = Vec::new();
     let mut cache = FieldCache::default();
-    for ext in &ctx.extensions {
+    // The destination is a caller-profile field: inline actions cannot change it during the hunt.
+    let dest = cache.get(env, "destination_number").to_owned();
+    for i in ctx.index.candidates(&dest, ctx.extensions.len()) {
+        let ext = &ctx.extensions[i as usize];
         if extension(ext, env, &mut cache, &mut out).await && !ext.continue_on_match {
             break;
         }
@@ -123,9 +132,11 @@ fn evaluate(cond: &Condition, env: &mut dyn HuntEnv, cache: &mut FieldCache) -> 
             return None;
         }
     }
+    let want = cond.uses_captures;
     let mut check = |t: &FieldTest| {
-        let value = cache.get(env, &t.field);
-        t.regex.captures(&value)
+        let caps = t.regex.captures(cache.get(env, &t.field), want);
+        cache.forget_dynamic();
+        caps
     };
     match &cond.test.fields {
         FieldTests::None => Some(None),

@@ -46,6 +46,57 @@ pub struct XmlContext {
     pub name: String,
     /// Extensions in document order (hunting order).
     pub extensions: Vec<XmlExtension>,
+    /// Which extensions can match a destination (built when loading finishes).
+    pub index: DestIndex,
+}
+
+/// Extensions by the literal prefix their first condition requires of `destination_number`, so
+/// hunting a large context only evaluates extensions that can match. An extension is indexed when
+/// its first condition is a plain `destination_number` test with a literal prefix, no time test,
+/// no anti-actions and `break="on-false"`: when that test fails the extension contributes nothing
+/// and hunting goes on, exactly as if it had been evaluated. The others are always evaluated.
+#[derive(Clone, Debug, Default)]
+pub struct DestIndex {
+    by_prefix: HashMap<String, Vec<u32>>,
+    always: Vec<u32>,
+    built: bool,
+}
+
+impl DestIndex {
+    /// Indexes `extensions`.
+    pub fn build(extensions: &[XmlExtension]) -> Self {
+        let mut index = Self { built: true, ..Self::default() };
+        for (i, ext) in extensions.iter().enumerate() {
+            match indexable_prefix(ext) {
+                Some(prefix) => index.by_prefix.entry(prefix.to_owned()).or_default().push(i as u32),
+                None => index.always.push(i as u32),
+            }
+        }
+        index
+    }
+
+    /// Positions of the extensions that may match `dest`, in order (all of them when not built).
+    pub fn candidates(&self, dest: &str, total: usize) -> Vec<u32> {
+        if !self.built {
+            return (0..total as u32).collect();
+        }
+        let mut out = self.always.clone();
+        let ends = dest.char_indices().map(|(i, _)| i).skip(1).chain([dest.len()]);
+        for end in ends {
+            if let Some(list) = self.by_prefix.get(&dest[..end]) {
+                out.extend_from_slice(list);
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+fn indexable_prefix(ext: &XmlExtension) -> Option<&str> {
+    let first = ext.conditions.first()?;
+    let FieldTests::One(t) = &first.test.fields else { return None };
+    let plain = first.test.time.is_empty() && first.anti_actions.is_empty() && first.brk == Break::OnFalse;
+    (plain && t.field == "destination_number" && !t.regex.prefix.is_empty()).then_some(t.regex.prefix.as_str())
 }
 
 /// `<extension name="…" continue="true">`.
@@ -118,35 +169,74 @@ impl FieldRegex {
         Ok(Self { text: text.to_owned(), regex: Regex::new(text)?, prefix: anchored_prefix(text) })
     }
 
-    /// The captures (`$0…$n`) when `subject` matches.
-    pub fn captures(&self, subject: &str) -> Option<Vec<String>> {
+    /// The captures (`$0…$n`) when `subject` matches; with `want_captures` false an empty list
+    /// (a plain match test, much cheaper than capturing).
+    pub fn captures(&self, subject: &str, want_captures: bool) -> Option<Vec<String>> {
         if !subject.starts_with(self.prefix.as_str()) {
             return None;
+        }
+        if !want_captures {
+            return self.regex.is_match(subject).then(Vec::new);
         }
         let caps = self.regex.captures(subject)?;
         Some(caps.iter().map(|m| m.map_or(String::new(), |m| m.as_str().to_owned())).collect())
     }
 }
 
-/// The literal characters after a leading `^` up to the first metacharacter; a character made
-/// optional or repeatable by the quantifier after it is left out.
+/// The literal text every match of `text` starts with: after a leading `^`, the literal characters
+/// up to the first metacharacter, looking into leading groups (`^(1000)$`, `^(?:9)`) unless a group
+/// is optional; a character made optional or repeatable by the quantifier after it is left out.
+/// Empty when the pattern has no anchor or an alternation.
 fn anchored_prefix(text: &str) -> String {
     let Some(rest) = text.strip_prefix('^').filter(|_| !text.contains('|')) else { return String::new() };
+    let bytes = rest.as_bytes();
     let mut out = String::new();
-    let mut chars = rest.chars().peekable();
-    while let Some(c) = chars.next() {
-        if "\\.[](){}|?*+^$".contains(c) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i] as char;
+        if c == '(' {
+            let inner = if rest[i + 1..].starts_with("?:") { i + 3 } else { i + 1 };
+            if rest[inner..].starts_with('?') || group_is_optional(rest, i) {
+                break;
+            }
+            i = inner;
+            continue;
+        }
+        if !c.is_ascii() || "\\.[](){}|?*+^$".contains(c) {
             if matches!(c, '?' | '*' | '{') {
                 out.pop();
             }
             break;
         }
-        if matches!(chars.peek(), Some('?' | '*' | '{')) {
+        if matches!(bytes.get(i + 1), Some(b'?' | b'*' | b'{')) {
             break;
         }
         out.push(c);
+        i += 1;
     }
     out
+}
+
+/// True when the group opening at byte `open` of `text` is followed by `?`, `*` or `{` (or never closes).
+fn group_is_optional(text: &str, open: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return matches!(bytes.get(i + 1), Some(b'?' | b'*' | b'{'));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    true
 }
 
 /// One field test: `field` (a caller-profile field, a variable name or `${…}` text) against a regex.
@@ -190,6 +280,8 @@ pub struct Condition {
     pub actions: Vec<Action>,
     /// `<anti-action>`s, run when false.
     pub anti_actions: Vec<Action>,
+    /// Some action's data refers to a capture (`$N`), so a match must capture.
+    pub uses_captures: bool,
     /// Where it starts.
     pub source: Source,
 }
@@ -214,7 +306,12 @@ mod tests {
     #[test]
     fn prefixes_stop_at_metacharacters_and_drop_quantified_characters() {
         assert_eq!(anchored_prefix("^7001$"), "7001");
-        assert_eq!(anchored_prefix("^(10[01][0-9])$"), "");
+        assert_eq!(anchored_prefix("^(10[01][0-9])$"), "10");
+        assert_eq!(anchored_prefix("^(1000)$"), "1000");
+        assert_eq!(anchored_prefix("^(?:9)(\\d+)$"), "9");
+        assert_eq!(anchored_prefix("^(9)?1"), "");
+        assert_eq!(anchored_prefix("^(?i)abc"), "");
+        assert_eq!(anchored_prefix("^é1"), "");
         assert_eq!(anchored_prefix("^10[01]"), "10");
         assert_eq!(anchored_prefix("^12?3"), "1");
         assert_eq!(anchored_prefix("^ab*"), "a");

@@ -51,19 +51,25 @@ pub struct Loader {
 struct Place<'a> {
     file: &'a Arc<str>,
     text: &'a str,
+    /// Byte offsets of every `\n` (line lookups are binary searches, not rescans).
+    newlines: Vec<usize>,
 }
 
-impl Place<'_> {
+impl<'a> Place<'a> {
+    fn new(file: &'a Arc<str>, text: &'a str) -> Self {
+        let newlines = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
+        Self { file, text, newlines }
+    }
+
     fn source(&self, offset: usize) -> Source {
         Source { file: self.file.clone(), line: self.line_col(offset).0 }
     }
 
     fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let before = &self.text.as_bytes()[..offset];
-        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        let col = offset - before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
-        (line, col)
+        let before = self.newlines.partition_point(|nl| *nl < offset);
+        let line_start = if before == 0 { 0 } else { self.newlines[before - 1] + 1 };
+        (before + 1, offset - line_start + 1)
     }
 
     fn error(&self, offset: usize, what: impl Into<String>) -> DialplanError {
@@ -83,7 +89,7 @@ impl Loader {
     /// Reads `text` named `file`; relative includes are looked up in `dir` (or the working directory).
     pub fn parse(&mut self, file: &str, text: &str, dir: Option<&Path>) -> Result<(), DialplanError> {
         let file: Arc<str> = Arc::from(file);
-        let place = Place { file: &file, text };
+        let place = Place::new(&file, text);
         let mut reader = Reader::from_str(text);
         reader.config_mut().trim_text(true);
         let mut stack: Vec<String> = Vec::new();
@@ -129,8 +135,11 @@ impl Loader {
         Ok(())
     }
 
-    /// The finished dialplan.
-    pub fn finish(self) -> XmlDialplan {
+    /// The finished dialplan (each context's destination index built).
+    pub fn finish(mut self) -> XmlDialplan {
+        for ctx in self.plan.contexts.values_mut() {
+            ctx.index = super::model::DestIndex::build(&ctx.extensions);
+        }
         self.plan
     }
 
@@ -255,7 +264,7 @@ impl Loader {
             .plan
             .contexts
             .entry(name.to_owned())
-            .or_insert_with(|| XmlContext { name: name.to_owned(), extensions: Vec::new() });
+            .or_insert_with(|| XmlContext { name: name.to_owned(), ..XmlContext::default() });
         ctx.name = name.to_owned();
         self.context = Some(name.to_owned());
         Ok(())
@@ -390,7 +399,9 @@ impl Loader {
             (None, None, Some(_)) => return Err(place.error(at, "a field for the expression")),
             (None, None, None) => FieldTests::None,
         };
+        let uses_captures = c.actions.iter().any(|a| has_capture_ref(&a.data));
         let cond = Condition {
+            uses_captures,
             test: Test { time: c.time, fields },
             brk: c.brk,
             actions: c.actions,
@@ -413,6 +424,11 @@ fn field_test(place: &Place<'_>, at: usize, field: &str, expr: &str) -> Result<F
 
 fn first_line(s: &str) -> String {
     s.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(s).trim().to_owned()
+}
+
+/// True when `data` holds `$` followed by a digit.
+fn has_capture_ref(data: &str) -> bool {
+    data.as_bytes().windows(2).any(|w| w[0] == b'$' && w[1].is_ascii_digit())
 }
 
 fn parse_mode(v: &str) -> Option<RegexMode> {

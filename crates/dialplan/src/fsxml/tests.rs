@@ -303,3 +303,20 @@ fn untrusted_text_may_not_include_files() {
     let err = super::parse_untrusted("u.xml", text).unwrap_err().to_string();
     assert!(err.starts_with("u.xml:1:10: expected no X-PRE-PROCESS include"), "{err}");
 }
+
+#[tokio::test]
+async fn the_destination_index_keeps_document_order_across_indexed_and_other_extensions() {
+    let body = r#"
+<extension name="a" continue="true"><condition field="destination_number" expression="^12(\d)$">
+  <action application="log" data="a$1"/></condition></extension>
+<extension name="b" continue="true"><condition field="caller_id_number" expression="^1000$">
+  <action application="log" data="b"/></condition></extension>
+<extension name="c" continue="true"><condition field="destination_number" expression="^1">
+  <action application="log" data="c"/></condition></extension>
+<extension name="d" continue="true"><condition field="destination_number" expression="^9">
+  <action application="log" data="d"/></condition></extension>
+<extension name="e"><condition field="destination_number" expression="^(123)$">
+  <action application="log" data="e$1"/></condition></extension>"#;
+    assert_eq!(route(body, "123").await, vec!["log(a3)", "log(b)", "log(c)", "log(e123)"]);
+    assert_eq!(route(body, "9").await, vec!["log(b)", "log(d)"]);
+}
