@@ -19,6 +19,8 @@ pub(crate) enum End {
     HungUp,
     /// There was no priority to run.
     Fell,
+    /// A redirect sent the channel into another dialplan (XML): the dialplan router takes over.
+    Handoff,
 }
 
 /// Runs the dialplan from the channel's location until it leaves it.
@@ -141,6 +143,10 @@ async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
 /// is the absolute timeout expiring: as Asterisk, `T` in the context the channel is in now, else `e`
 /// (`EXCEPTION(reason)` = `ABSOLUTETIMEOUT`), else hangup (ALLOTTED_TIMEOUT).
 fn follow_redirect(engine: &Arc<Engine>, chan: &mut Channel, context: &str, exten: &str, priority: u32) -> Option<End> {
+    if crate::fsxml::route::leaves_asterisk(chan) {
+        chan.set_location(context, exten, priority);
+        return Some(End::Handoff);
+    }
     let timed_out = exten == "T" && priority == 1 && pc(chan).absolute_timeout_task.take().is_some();
     if !timed_out {
         chan.set_location(context, exten, priority);

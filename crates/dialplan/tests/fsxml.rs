@@ -6,7 +6,9 @@ mod support;
 
 use switchyard_core::{ChannelId, EventKind, HangupCause, OriginateRequest, OriginateTarget};
 
-const CONF: &str = "[c]\nexten => 100,1,Set(DB(r/ast)=${dialplan}|${EXTEN})\nsame => n,Hangup\n";
+const CONF: &str = "[c]\nexten => 100,1,Set(DB(r/ast)=${dialplan}|${EXTEN})\nsame => n,Hangup\n\
+exten => 300,1,transfer(77 XML other)\nsame => n,Set(DB(r/after300)=continued)\n\
+exten => 400,1,Answer\nsame => n,Wait(30)\n";
 
 fn xml(body: &str) -> String {
     format!("<include><context name=\"default\">{body}</context><context name=\"other\">{OTHER}</context></include>")
@@ -233,4 +235,27 @@ async fn loopback_legs_route_through_xml_and_uuid_transfer_names_the_dialplan() 
         until_gone(&mut h, id).await;
         assert_eq!(r(&h, key), want);
     }
+}
+
+#[tokio::test]
+async fn extensions_conf_hands_a_channel_to_xml_when_a_transfer_names_it() {
+    let mut h = harness("");
+    let id = call(&h, "sim/a", "300", "asterisk", "c");
+    until_gone(&mut h, id).await;
+    assert_eq!((r(&h, "landed"), r(&h, "after300")), ("77@other".into(), "<unset>".into()));
+    h.store.db_del("r", "landed").unwrap();
+    let id = call(&h, "sim/b", "400", "asterisk", "c");
+    loop {
+        let e = h.next_event().await;
+        if matches!(e.kind, EventKind::Execute { ref app, .. } if app == "Wait")
+            && e.channel.as_ref().is_some_and(|c| c.id == id)
+        {
+            break;
+        }
+    }
+    let sw = h.switch.clone();
+    let reply = sw.commands().execute(&sw, &format!("uuid_transfer {id} 78 XML other")).await.unwrap().text;
+    assert_eq!(reply, "+OK\n");
+    until_gone(&mut h, id).await;
+    assert_eq!(r(&h, "landed"), "78@other");
 }

@@ -69,6 +69,23 @@ pub fn flavour(chan: &mut Channel) -> Kind {
 #[derive(Default)]
 struct Running(Option<Kind>);
 
+/// Set when extensions.conf handed the channel back to the router.
+#[derive(Default)]
+struct HandedOff(bool);
+
+/// Asked by the extensions.conf interpreter at every redirect: true (and the router is told) when
+/// this router runs the channel through extensions.conf and its `dialplan` variable now names
+/// another dialplan (`transfer … XML`, `uuid_transfer … XML`), so extensions.conf lets it go.
+pub(crate) fn leaves_asterisk(chan: &mut Channel) -> bool {
+    let routed_here = chan.extensions.get_or_default::<Running>().0 == Some(Kind::Asterisk);
+    let elsewhere = matches!(chan.var("dialplan").and_then(Kind::parse), Some(Kind::Xml | Kind::Inline));
+    let leave = routed_here && elsewhere;
+    if leave {
+        chan.extensions.get_or_default::<HandedOff>().0 = true;
+    }
+    leave
+}
+
 /// The core's dialplan hook when XML is installed: dispatches each channel.
 pub struct Router(pub Arc<XmlEngine>);
 
@@ -89,7 +106,12 @@ impl Router {
             let kind = self.effective(chan);
             chan.extensions.get_or_default::<Running>().0 = Some(kind);
             match kind {
-                Kind::Asterisk => return crate::interp::run(&self.0.asterisk, chan).await,
+                Kind::Asterisk => {
+                    crate::interp::run(&self.0.asterisk, chan).await;
+                    if !std::mem::take(&mut chan.extensions.get_or_default::<HandedOff>().0) {
+                        return;
+                    }
+                }
                 Kind::Xml => {
                     if self.0.run_pass(chan).await == Pass::Done {
                         return;
