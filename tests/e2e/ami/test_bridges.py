@@ -64,3 +64,26 @@ def test_bridge_action_events_and_listings(switchyard):
         m.close()
 
     run(go())
+
+
+def test_hold_through_the_shared_command_registry_reaches_ami_as_hold_and_unhold(switchyard):
+    async def go():
+        m = Manager(host=switchyard.host, port=switchyard.port, username=switchyard.username,
+                    secret=switchyard.secret, ping_delay=1000)
+        events = asyncio.Queue()
+        for name in ("Hold", "Unhold", "DeviceStateChange"):
+            m.register_event(name, lambda _, msg: events.put_nowait(msg))
+        await m.connect()
+        uuid = await parked(m, "onhold")
+        await m.send_command(f"uuid_hold {uuid}")
+        seen = []
+        while not any(e.event == "Hold" for e in seen) or not any(getattr(e, "state", "") == "ONHOLD" for e in seen):
+            seen.append(await events.get())
+        assert next(e for e in seen if e.event == "Hold").uniqueid == uuid
+        await m.send_command(f"uuid_hold off {uuid}")
+        while (msg := await events.get()).event != "Unhold":
+            pass
+        assert msg.uniqueid == uuid
+        m.close()
+
+    run(go())

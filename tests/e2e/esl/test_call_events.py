@@ -42,12 +42,15 @@ def test_a_bridge_is_followed_by_call_update_naming_the_peer(switchyard):
     try:
         a, b = parked(esl, "a"), parked(esl, "b")
         assert esl.send(f"api uuid_bridge {a} {b}").data.startswith("+OK")
-        bridge = next_event(seen, "CHANNEL_BRIDGE", **{"Unique-ID": a})
-        assert bridge.headers["FreeSWITCH-IPv6"] == "::1"
-        update = next_event(seen, "CALL_UPDATE", **{"Unique-ID": a})
+        # Each leg publishes its own bridge event concurrently: collect all four, then check.
+        got = {}
+        while len(got) < 4:
+            event = seen.get(timeout=15)
+            got[(event.headers.get("Event-Name"), event.headers.get("Unique-ID"))] = event
+        assert got[("CHANNEL_BRIDGE", a)].headers["FreeSWITCH-IPv6"] == "::1"
+        update = got[("CALL_UPDATE", a)]
         assert (update.headers["Direction"], update.headers["Bridged-To"]) == ("RECV", b)
-        update_b = next_event(seen, "CALL_UPDATE", **{"Unique-ID": b})
-        assert update_b.headers["Bridged-To"] == a
+        assert got[("CALL_UPDATE", b)].headers["Bridged-To"] == a
         esl.send(f"api uuid_kill {a}")
     finally:
         esl.stop()
@@ -66,5 +69,19 @@ def test_xferext_runs_the_listed_applications_then_hangs_up(switchyard):
         next_event(seen, "CHANNEL_EXECUTE", **{"Unique-ID": uuid, "Application": "sleep"})
         done = next_event(seen, "CHANNEL_HANGUP_COMPLETE", **{"Unique-ID": uuid})
         assert done.headers["Hangup-Cause"] == "NORMAL_CLEARING"
+    finally:
+        esl.stop()
+
+
+def test_uuid_hold_and_off_publish_channel_hold_and_unhold(switchyard):
+    esl, seen = listening(switchyard, "CHANNEL_HOLD CHANNEL_UNHOLD")
+    try:
+        uuid = parked(esl, "held")
+        assert esl.send(f"api uuid_hold {uuid}").data == "+OK Success\n"
+        held = next_event(seen, "CHANNEL_HOLD", **{"Unique-ID": uuid})
+        assert held.headers["Event-Calling-File"] == "switch_channel.c"
+        assert esl.send(f"api uuid_hold off {uuid}").data == "+OK Success\n"
+        next_event(seen, "CHANNEL_UNHOLD", **{"Unique-ID": uuid})
+        esl.send(f"api uuid_kill {uuid}")
     finally:
         esl.stop()
