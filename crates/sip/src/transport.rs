@@ -45,7 +45,6 @@ fn udp_socket(addr: SocketAddr) -> io::Result<UdpSocket> {
     // Best effort: the kernel caps these at net.core.{r,w}mem_max.
     let _ = sock.set_recv_buffer_size(UDP_BUFFER);
     let _ = sock.set_send_buffer_size(UDP_BUFFER);
-    sock.set_reuse_address(true)?;
     sock.bind(&addr.into())?;
     sock.set_nonblocking(true)?;
     UdpSocket::from_std(sock.into())
