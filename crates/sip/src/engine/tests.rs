@@ -383,3 +383,35 @@ fn a_challenged_invite_is_sent_again_with_credentials_once() {
         |o| matches!(o, Output::Remote { action: RemoteAction::Reject(c), .. } if *c == HangupCause::CALL_REJECTED)
     ));
 }
+
+#[test]
+fn one_register_can_bind_several_contacts() {
+    let now = Instant::now();
+    let mut e = engine(now);
+    let challenge = sent(&packet(&mut e, now, request("REGISTER", "1000", "r", "z9hG4bKm0", 1, "", ""))).remove(0);
+    let auth = authorize(&challenge, "REGISTER", "WWW-Authenticate", "p1000");
+    let extra =
+        format!("\r\nAuthorization: {auth}\r\nContact: <sip:1000@10.0.0.2:5060>;expires=300, <sip:1000@10.0.0.3>");
+    let ok = sent(&packet(&mut e, now, request("REGISTER", "1000", "r", "z9hG4bKm1", 2, &extra, ""))).remove(0);
+    assert_eq!(ok.code(), Some(200));
+    assert_eq!(ok.header_values("Contact").count(), 3, "{:?}", ok.headers);
+    let bound: Vec<String> = e.registrar().lookup("1000", 1_000_000).iter().map(|b| b.contact.clone()).collect();
+    assert_eq!(bound.len(), 3);
+    assert!(bound.contains(&"sip:1000@10.0.0.2:5060".to_owned()) && bound.contains(&format!("sip:1000@{UA}")));
+}
+
+#[test]
+fn a_hold_reinvite_is_answered_recvonly_and_moves_media() {
+    let now = Instant::now();
+    let mut e = engine(now);
+    let key = new_call(&mut e, now, "h1", "z9hG4bKh1");
+    let ok = sent(&e.handle(now, Input::Local { key, event: CallEvent::Answer })).remove(0);
+    let tag = format!(";tag={}", ok.to_tag());
+    packet(&mut e, now, request("ACK", "guest", "h1", "z9hG4bKh2", 1, &tag, ""));
+    let hold = SDP.replace("m=audio 6000", "m=audio 7000") + "a=sendonly\r\n";
+    let out = packet(&mut e, now, request("INVITE", "guest", "h1", "z9hG4bKh3", 2, &tag, &hold));
+    let answer = sent(&out).remove(0);
+    assert_eq!(answer.code(), Some(200));
+    assert!(String::from_utf8_lossy(&answer.body).contains("a=recvonly"));
+    assert!(out.iter().any(|o| matches!(o, Output::Media { media, .. } if media.remote.port() == 7000)));
+}
