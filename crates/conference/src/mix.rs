@@ -27,6 +27,9 @@ pub(crate) struct Talk {
     pub(crate) talking: bool,
 }
 
+/// A mixed frame to play to member `id` on its port.
+type Play = (u32, Arc<dyn MediaPort>, Arc<[i16]>);
+
 struct MixMember {
     id: u32,
     pid: ParticipantId,
@@ -127,8 +130,24 @@ impl MixBus {
         self.0.lock().members.len()
     }
 
-    /// One 20 ms step: mix, play, and report talking changes.
+    /// One 20 ms step: mix, play, and report talking changes. The ports are called after the mixer's
+    /// lock is released: the media engine hands frames to our sinks while holding a port's lock, so
+    /// taking a port's lock under ours could deadlock.
     pub(crate) fn tick(&self) -> Vec<Talk> {
+        let (talks, plays) = self.mix_step();
+        let started: Vec<(u32, MediaFuture<PlayOutcome>)> =
+            plays.into_iter().map(|(id, port, pcm)| (id, port.play(pcm))).collect();
+        let mut st = self.0.lock();
+        for (id, future) in started {
+            if let Some(m) = st.members.iter_mut().find(|m| m.id == id) {
+                m.pending.push_back(future);
+            }
+        }
+        talks
+    }
+
+    /// Under the lock: takes each member's frame, mixes, and returns the frames to play.
+    fn mix_step(&self) -> (Vec<Talk>, Vec<Play>) {
         let mut st = self.0.lock();
         let MixState { mixer, members } = &mut *st;
         let mut talks = Vec::new();
@@ -142,15 +161,16 @@ impl MixBus {
             }
         }
         let mut out: Frame = [0; switchyard_core::media::FRAME_SAMPLES];
+        let mut plays = Vec::new();
         for m in members.iter_mut().filter(|m| m.hear) {
             m.pending.retain_mut(|p| p.as_mut().now_or_never().is_none());
             if m.pending.len() < MAX_PENDING {
                 mixer.pull(m.pid, &mut out);
-                m.pending.push_back(m.port.play(Arc::from(&out[..])));
+                plays.push((m.id, m.port.clone(), Arc::from(&out[..])));
             }
         }
         mixer.end_tick();
-        talks
+        (talks, plays)
     }
 }
 
