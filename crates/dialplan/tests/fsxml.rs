@@ -259,3 +259,25 @@ async fn extensions_conf_hands_a_channel_to_xml_when_a_transfer_names_it() {
     until_gone(&mut h, id).await;
     assert_eq!(r(&h, "landed"), "78@other");
 }
+
+#[tokio::test]
+async fn read_and_play_and_get_digits_take_dtmf_and_event_fires_a_custom_event() {
+    let body = r#"
+<extension name="digits"><condition field="destination_number" expression="^1$">
+  <action application="read" data="1 4 silence r_digits 3000 #"/>
+  <action application="play_and_get_digits" data="2 2 2 3000 # silence silence pg_digits ^4\d$"/>
+  <action application="read" data="1 4 silence late 200 #"/>
+  <action application="event" data="Event-Subclass=test::digits,Digits=${r_digits}"/>
+  <action application="db" data="insert/r/digits/${r_digits}|${read_result}|${pg_digits}|${late}"/>
+</condition></extension>"#;
+    let mut h = harness(body);
+    let id = call(&h, "sim/a?dtmf=12#3945&dtmf_delay=100ms&dtmf_gap=20ms", "1", "XML", "default");
+    let events = until_gone(&mut h, id).await;
+    // `39` fails the regex, the second try reads `45`; the last read times out.
+    assert_eq!(r(&h, "digits"), "12|timeout|45|");
+    let custom = events.iter().find_map(|e| match &e.kind {
+        EventKind::Custom { name, headers, .. } if name == "test::digits" => Some(headers.clone()),
+        _ => None,
+    });
+    assert_eq!(custom, Some(vec![("Digits".to_owned(), "12".to_owned())]));
+}
