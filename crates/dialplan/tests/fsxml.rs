@@ -281,3 +281,12 @@ async fn read_and_play_and_get_digits_take_dtmf_and_event_fires_a_custom_event()
     });
     assert_eq!(custom, Some(vec![("Digits".to_owned(), "12".to_owned())]));
 }
+
+#[tokio::test]
+async fn the_inline_dialplan_runs_the_destination_itself() {
+    let mut h = harness("");
+    let id = call(&h, "sim/a", "set:foo=bar,db:insert/r/inline/${foo}|${dialplan}", "inline", "default");
+    let events = until_gone(&mut h, id).await;
+    assert_eq!(r(&h, "inline"), "bar|inline");
+    assert_eq!(hangup_cause(&events, id), Some(HangupCause::NORMAL_CLEARING));
+}
