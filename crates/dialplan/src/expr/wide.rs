@@ -48,6 +48,9 @@ impl Wide {
     }
 
     pub(super) fn add(self, o: Self) -> Self {
+        if !(self.hi + o.hi).is_finite() {
+            return Self::from_f64(self.hi + o.hi);
+        }
         let (s, e) = two_sum(self.hi, o.hi);
         let (t, f) = two_sum(self.lo, o.lo);
         let (s, e) = quick_two_sum(s, e + t);
@@ -64,13 +67,16 @@ impl Wide {
 
     pub(super) fn mul(self, o: Self) -> Self {
         let p = self.hi * o.hi;
+        if !p.is_finite() || p == 0.0 {
+            return Self::from_f64(p);
+        }
         let e = self.hi.mul_add(o.hi, -p);
         Self::normalized(p, e + (self.hi * o.lo + self.lo * o.hi))
     }
 
     pub(super) fn div(self, o: Self) -> Self {
         let q1 = self.hi / o.hi;
-        if !q1.is_finite() {
+        if !q1.is_finite() || !o.hi.is_finite() {
             return Self::from_f64(q1);
         }
         let r = self.sub(o.mul(Self::from_f64(q1)));
@@ -152,7 +158,9 @@ impl Wide {
             let sign_len = usize::from(rest.starts_with(['-', '+']));
             let len = sign_len + rest[sign_len..].bytes().take_while(u8::is_ascii_digit).count();
             if len > sign_len {
-                exp = exp.saturating_add(rest[..len].parse::<i32>().unwrap_or(0).clamp(-5000, 5000));
+                let big = if rest.starts_with('-') { -5000 } else { 5000 };
+                let e: i64 = rest[..len].parse().unwrap_or(big);
+                exp = exp.saturating_add(e.clamp(-5000, 5000) as i32);
             }
         }
         let v = Self::from_u128(mant).mul(Self::pow10(exp));
@@ -186,6 +194,10 @@ impl Wide {
                 break;
             }
             scaled = a.mul(Self::pow10(17 - e));
+        }
+        if !scaled.hi.is_finite() || scaled.hi == 0.0 {
+            // Beyond the range where the scaling is exact (below about 1e-290): f64's digits.
+            return format!("{x:e}");
         }
         let whole = scaled.trunc();
         let frac = scaled.sub(whole).to_f64();
@@ -260,6 +272,16 @@ mod tests {
         assert_eq!(eval("-1", '/', "3"), "-0.333333333333333333");
         assert_eq!(eval("1e3", '*', "1.5"), "1500");
         assert_eq!(eval("3", '*', "0.1"), "0.3");
+    }
+
+    #[test]
+    fn extremes_neither_panic_nor_lose_infinity() {
+        assert_eq!(eval("1e300", '*', "1e300"), "inf");
+        assert_eq!(eval("1e308", '+', "1e308"), "inf");
+        assert!(!eval("1e-300", '*', "1e-10").is_empty());
+        assert_eq!(eval("1e-300", '*', "0"), "0");
+        assert_eq!(Wide::parse_prefix("1e99999999999").format_g18(), "inf");
+        assert_eq!(Wide::parse_prefix("1e-99999999999").format_g18(), "0");
     }
 
     #[test]
