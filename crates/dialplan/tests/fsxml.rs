@@ -130,6 +130,7 @@ async fn bridge_fails_over_and_honours_continue_on_fail_and_hangup_after_bridge(
     let body = r#"
 <extension name="failover"><condition field="destination_number" expression="^1$">
   <action application="set" data="continue_on_fail=true"/>
+  <action application="export" data="exp=orted"/>
   <action application="bridge" data="{leg=all}sim/busy1?busy,sim/busy2?busy|[x=1]sim/ok?hangup=50ms"/>
   <action application="db" data="insert/r/failover/${DIALSTATUS}"/></condition></extension>
 <extension name="fail"><condition field="destination_number" expression="^2$">
@@ -144,7 +145,13 @@ async fn bridge_fails_over_and_honours_continue_on_fail_and_hangup_after_bridge(
   <action application="db" data="insert/r/hab/continued"/></condition></extension>"#;
     let mut h = harness(body);
     let id = call(&h, "sim/a", "1", "XML", "default");
-    until_gone(&mut h, id).await;
+    let events = until_gone(&mut h, id).await;
+    let ok_leg = events.iter().find_map(|e| match &e.kind {
+        EventKind::ChannelCreate => e.channel.clone().filter(|c| c.name.starts_with("sim/ok")),
+        _ => None,
+    });
+    let vars = ok_leg.expect("the third leg was dialed").variables.clone();
+    assert_eq!((vars.get("leg"), vars.get("x"), vars.get("exp")), (Some("all"), Some("1"), Some("orted")));
     assert_eq!(r(&h, "failover"), "ANSWER");
     let id = call(&h, "sim/b", "2", "XML", "default");
     let events = until_gone(&mut h, id).await;

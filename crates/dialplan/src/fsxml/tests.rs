@@ -320,3 +320,24 @@ async fn the_destination_index_keeps_document_order_across_indexed_and_other_ext
     assert_eq!(route(body, "123").await, vec!["log(a3)", "log(b)", "log(c)", "log(e123)"]);
     assert_eq!(route(body, "9").await, vec!["log(b)", "log(d)"]);
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_text_parses_or_fails_with_a_position(text in ".{0,200}") {
+        if let Err(e) = super::parse_untrusted("p.xml", &text) {
+            proptest::prop_assert!(e.to_string().starts_with("p.xml:"), "{}", e);
+        }
+    }
+
+    #[test]
+    fn any_expression_and_field_either_compile_or_name_the_line(expr in ".{0,40}", field in "[a-z_${}]{0,20}") {
+        let text = format!(
+            "<context name=\"d\">\n<extension>\n<condition field=\"{}\" expression=\"{}\"/>\n</extension></context>",
+            field.replace('"', ""),
+            expr.replace(['"', '<', '&'], "")
+        );
+        if let Err(e) = super::parse_untrusted("p.xml", &text) {
+            proptest::prop_assert!(e.to_string().starts_with("p.xml:3:1: expected a valid regular expression"), "{}", e);
+        }
+    }
+}
