@@ -9,6 +9,7 @@ mod env;
 pub mod expand;
 pub mod glob;
 pub mod hunt;
+pub mod index;
 pub mod inline;
 pub mod model;
 pub mod parse;

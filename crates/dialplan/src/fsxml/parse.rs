@@ -138,7 +138,7 @@ impl Loader {
     /// The finished dialplan (each context's destination index built).
     pub fn finish(mut self) -> XmlDialplan {
         for ctx in self.plan.contexts.values_mut() {
-            ctx.index = super::model::DestIndex::build(&ctx.extensions);
+            ctx.index = super::index::DestIndex::build(&ctx.extensions);
         }
         self.plan
     }
