@@ -75,13 +75,15 @@ pub(crate) async fn talk(
     loop {
         let deadline = [next_warning, end].into_iter().flatten().min();
         match chan.wait_until(deadline, want).await? {
-            Woken::Timeout if end.is_some_and(|t| Instant::now() >= t) => return Ok(TalkEnd::TimeUp),
-            Woken::Timeout => {
+            // Every warning due is given, even late ones (a busy machine), before the end is checked.
+            Woken::Timeout if next_warning.is_some_and(|w| Instant::now() >= w) => {
                 if let Some(t) = end {
                     warn_time_left(chan, t.saturating_duration_since(Instant::now()));
                 }
                 next_warning = warnings.next();
             }
+            Woken::Timeout if end.is_some_and(|t| Instant::now() >= t) => return Ok(TalkEnd::TimeUp),
+            Woken::Timeout => {}
             Woken::Digit(BLIND_TRANSFER_CODE) => {
                 if let Some((peer, context)) = transfer
                     && let Some(exten) = transfer_destination(e, chan, context).await?
