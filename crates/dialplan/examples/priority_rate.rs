@@ -1,7 +1,7 @@
 //! Prints how many dialplan priorities per second the 20-priority Set/GotoIf/Gosub loop of the
 //! `dialplan` benchmark runs, by wall clock and by the thread's own CPU time (the second figure
 //! holds on a machine busy with other work). `cargo run --release -p switchyard-dialplan --example
-//! priority_rate [turns]`.
+//! priority_rate [turns [replay-window]]` (the bus keeps 65,536 events by default).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,10 +26,11 @@ fn thread_cpu() -> Duration {
 }
 
 fn main() {
-    let turns: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(50_000);
+    let arg = |i: usize, default: u64| std::env::args().nth(i).and_then(|a| a.parse().ok()).unwrap_or(default);
+    let (turns, window) = (arg(1, 50_000), arg(2, 65_536) as usize);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     for round in 1..=3 {
-        let (wall, cpu) = rt.block_on(run(turns));
+        let (wall, cpu) = rt.block_on(run(turns, window));
         let n = (turns * PRIORITIES_PER_TURN) as f64;
         println!(
             "round {round}: {} priorities: {:.0}/s wall, {:.0}/s CPU",
@@ -40,13 +41,10 @@ fn main() {
     }
 }
 
-async fn run(turns: u64) -> (Duration, Duration) {
+async fn run(turns: u64, window: usize) -> (Duration, Duration) {
     let switch = Switch::new(SwitchConfig {
         info: SwitchInfo { version: "b".into(), hostname: "h".into(), core_uuid: "u".into(), max_channels: 0 },
-        bus: BusConfig {
-            replay_window: std::env::var("WINDOW").ok().and_then(|w| w.parse().ok()).unwrap_or(65_536),
-            subscriber_queue: 1024,
-        },
+        bus: BusConfig { replay_window: window, subscriber_queue: 1024 },
         clock: Arc::new(SystemClock),
     });
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().unwrap());
