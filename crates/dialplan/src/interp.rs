@@ -148,6 +148,9 @@ fn follow_redirect(engine: &Arc<Engine>, chan: &mut Channel, context: &str, exte
         return Some(End::Handoff);
     }
     let timed_out = exten == "T" && priority == 1 && pc(chan).absolute_timeout_task.take().is_some();
+    if timed_out {
+        pc(chan).absolute_deadline_us = None;
+    }
     if !timed_out {
         chan.set_location(context, exten, priority);
         return None;

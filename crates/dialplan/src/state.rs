@@ -28,6 +28,8 @@ pub(crate) struct Pc {
     pub digit_timeout: Option<f64>,
     /// The scheduler task behind `TIMEOUT(absolute)`.
     pub absolute_timeout_task: Option<u64>,
+    /// When it expires (switch clock, microseconds), for reading `TIMEOUT(absolute)`.
+    pub absolute_deadline_us: Option<i64>,
     /// The last exception raised (`EXCEPTION()`).
     pub exception: Option<crate::exception::Exception>,
     /// `CURLOPT()` settings.

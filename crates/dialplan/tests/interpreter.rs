@@ -219,6 +219,26 @@ exten => T,1,Set(DB(r/T)=${EXTEN})
 }
 
 #[tokio::test]
+async fn reading_the_absolute_timeout_gives_the_seconds_left_with_milliseconds() {
+    let conf = "
+[c]
+exten => 1,1,Set(DB(r/none)=${TIMEOUT(absolute)})
+same => n,Set(TIMEOUT(absolute)=100)
+same => n,Set(DB(r/left)=${TIMEOUT(absolute)})
+same => n,Set(TIMEOUT(absolute)=0)
+same => n,Set(DB(r/cancelled)=${TIMEOUT(absolute)})
+";
+    let mut h = harness(conf);
+    let _sched = h.start_scheduler().await;
+    h.call("null/x", "c", "1");
+    h.until_idle().await;
+    assert_eq!((r(&h, "none"), r(&h, "cancelled")), ("0".to_owned(), "0".to_owned()));
+    let left = r(&h, "left");
+    let secs: f64 = left.parse().unwrap();
+    assert!(secs > 90.0 && secs <= 100.0 && left.split_once('.').unwrap().1.len() == 3, "{left}");
+}
+
+#[tokio::test]
 async fn an_absolute_timeout_of_zero_cancels_the_scheduled_hangup() {
     let conf = "
 [c]

@@ -96,12 +96,17 @@ pub(super) fn hangupcause(chan: &Channel, args: &str) -> String {
 }
 
 pub(super) fn timeout_read(chan: &mut Channel, which: &str) -> Result<String, FuncError> {
+    let now = chan.switch().now().0;
     let p = pc(chan);
     let fmt = |v: Option<f64>| v.map(|s| s.to_string()).unwrap_or_else(|| "0".into());
     Ok(match which.trim() {
         "response" => fmt(p.response_timeout.or(Some(10.0))),
         "digit" => fmt(p.digit_timeout.or(Some(5.0))),
-        "absolute" => "0".into(),
+        // Asterisk prints the time left with milliseconds (`%.3f`), 0 when none is set.
+        "absolute" => match p.absolute_deadline_us {
+            Some(at) => format!("{:.3}", (at - now) as f64 / 1e6),
+            None => "0".into(),
+        },
         other => return Err(FuncError::Bad(format!("TIMEOUT(): unknown type '{other}'"))),
     })
 }
@@ -124,6 +129,7 @@ pub(super) async fn timeout_write(chan: &mut Channel, which: &str, value: &str) 
 /// `e`, else hangup with ALLOTTED_TIMEOUT. 0 cancels; setting it again replaces it.
 async fn absolute_timeout(chan: &mut Channel, secs: f64) -> Result<(), FuncError> {
     let switch = chan.switch().clone();
+    pc(chan).absolute_deadline_us = None;
     if let Some(old) = pc(chan).absolute_timeout_task.take() {
         console(&switch, &format!("unsched_api {old}")).await;
     }
@@ -136,6 +142,7 @@ async fn absolute_timeout(chan: &mut Channel, secs: f64) -> Result<(), FuncError
     let id = reply.strip_prefix("+OK ").and_then(|r| r.trim().parse::<u64>().ok());
     let id = id.ok_or_else(|| FuncError::Bad(format!("TIMEOUT(absolute): {}", reply.trim())))?;
     pc(chan).absolute_timeout_task = Some(id);
+    pc(chan).absolute_deadline_us = Some(switch.now().0 + (secs * 1e6) as i64);
     Ok(())
 }
 
