@@ -26,6 +26,13 @@ def switchyard():
     yield from start()
 
 
+@pytest.fixture
+def start_switchyard():
+    """The `start` function, for tests that give the switch their own dialplan (test modules cannot
+    import `conftest` by name: every suite directory has one)."""
+    return start
+
+
 def start(extensions_conf=None):
     """Runs the binary until the test ends; `extensions_conf` becomes its Asterisk dialplan."""
     with tempfile.TemporaryDirectory() as tmp:

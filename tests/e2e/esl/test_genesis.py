@@ -77,7 +77,7 @@ def test_json_events_are_flat_string_maps(switchyard):
 
 
 def test_genesis_outbound_answers_with_a_blocking_execute(switchyard):
-    from conftest import free_port
+    from switchyard_proc import free_port
     from genesis import Outbound
 
     async def scenario():

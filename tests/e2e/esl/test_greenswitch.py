@@ -108,10 +108,9 @@ def test_outbound_session_answers_executes_and_lingers(switchyard):
         server.stop()
 
 
-def test_outbound_session_from_a_dialplan_socket_app_over_loopback():
+def test_outbound_session_from_a_dialplan_socket_app_over_loopback(start_switchyard):
     """extensions.conf `Socket(host:port,async,full)` reached through a loopback/ b-leg."""
-    from conftest import start
-
+    start = start_switchyard
     results = gevent.event.AsyncResult()
 
     def handle(sock, address):

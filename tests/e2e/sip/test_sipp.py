@@ -3,8 +3,9 @@ extensions.conf extension that answers and runs Echo(), CANCEL while ringing (OR
 Busy() answered 486, and an outgoing call through a trunk that challenges it (SIPp as the carrier)."""
 
 import subprocess
+from pathlib import Path
 
-from conftest import SCENARIOS
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 
 def test_register_with_digest_is_reported_on_esl(switchyard, esl_watch):
