@@ -119,12 +119,16 @@ async fn divert_events_delivers_the_channels_digits_and_sent_events_without_a_su
 }
 
 #[tokio::test]
-async fn nomedia_and_unicast_say_why_they_are_refused() {
+async fn nomedia_and_unicast_without_media_say_why_they_are_refused() {
     let sw = switch();
     let (mut c, _) = call_into_socket(&sw, "async full").await;
     c.cmd("connect").await;
     let r = c.cmd("sendmsg\ncall-command: nomedia\nnomedia-uuid: x").await;
     assert_eq!(r.get("Reply-Text"), Some("-ERR nomedia: media bypass is not supported by Switchyard"));
+    let r = c.cmd("sendmsg\ncall-command: unicast\nremote-port: 9").await;
+    assert_eq!(r.get("Reply-Text"), Some("-ERR unicast: the channel carries no media"));
+    let r = c.cmd("sendmsg\ncall-command: unicast\ntransport: sctp").await;
+    assert!(r.get("Reply-Text").unwrap().starts_with("-ERR"), "{r:?}");
 }
 
 #[tokio::test]

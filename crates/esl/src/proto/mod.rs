@@ -19,5 +19,5 @@ pub use event::EslEvent;
 pub use frame::{Decoder, Frame, FrameError, Limits};
 pub use names::{EVENT_NAMES, known as known_event_name};
 pub use reply::*;
-pub use sendmsg::{Execute, SendMsg};
+pub use sendmsg::{Execute, SendMsg, Unicast};
 pub use translate::{RenderContext, base as base_headers, base_at, rfc822, translate};

@@ -14,7 +14,9 @@ pub enum SendMsg {
     /// `xferext`: run these `(app, args)` as a transient extension (each `application: <app> <args>`
     /// header, in order), then hang up as FreeSWITCH does when an extension runs out.
     XferExt(Vec<(String, String)>),
-    /// `unicast`, `nomedia`: media features Switchyard does not offer (the reason is in the text).
+    /// `unicast`: stream the channel's audio to a socket and play what comes back.
+    Unicast(Unicast),
+    /// `nomedia`: a media feature Switchyard does not offer (the reason is in the text).
     Unsupported(String),
     /// No or unknown `call-command` (FreeSWITCH logs `Invalid Command!` and replies +OK).
     Invalid(String),
@@ -43,8 +45,43 @@ pub(super) fn parse_sendmsg(frame: &Frame) -> Result<SendMsg, CommandError> {
         "execute" => SendMsg::Execute(parse_execute(frame)?),
         "hangup" => SendMsg::Hangup(frame.header("hangup-cause").unwrap_or("NORMAL_CLEARING").to_owned()),
         "xferext" => SendMsg::XferExt(parse_xferext(frame)),
-        "unicast" | "nomedia" => SendMsg::Unsupported(command),
+        "unicast" => SendMsg::Unicast(parse_unicast(frame)?),
+        "nomedia" => SendMsg::Unsupported(command),
         _ => SendMsg::Invalid(command),
+    })
+}
+
+/// `call-command: unicast` with FreeSWITCH's defaults (local 127.0.0.1:8025, remote 127.0.0.1:8026, udp).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unicast {
+    /// `local-ip`:`local-port`: where Switchyard listens (udp) or binds before connecting (tcp).
+    pub local: std::net::SocketAddr,
+    /// `remote-ip`:`remote-port`: where the audio goes.
+    pub remote: std::net::SocketAddr,
+    /// `transport: tcp` (default udp).
+    pub tcp: bool,
+    /// `flags: native`: the channel's codec bytes instead of L16.
+    pub native: bool,
+}
+
+fn parse_unicast(frame: &Frame) -> Result<Unicast, CommandError> {
+    let addr = |ip: &str, port: &str, ip_default: &str, port_default: &str| {
+        let ip = frame.header(ip).unwrap_or(ip_default).trim().to_owned();
+        let port = frame.header(port).unwrap_or(port_default).trim().to_owned();
+        let ip: std::net::IpAddr =
+            ip.parse().map_err(|_| CommandError::BadMessage(format!("bad unicast ip '{ip}'")))?;
+        let port: u16 = port.parse().map_err(|_| CommandError::BadMessage(format!("bad unicast port '{port}'")))?;
+        Ok::<_, CommandError>(std::net::SocketAddr::new(ip, port))
+    };
+    let transport = frame.header("transport").unwrap_or("udp").trim().to_ascii_lowercase();
+    if transport != "udp" && transport != "tcp" {
+        return Err(CommandError::BadMessage(format!("bad unicast transport '{transport}'")));
+    }
+    Ok(Unicast {
+        local: addr("local-ip", "local-port", "127.0.0.1", "8025")?,
+        remote: addr("remote-ip", "remote-port", "127.0.0.1", "8026")?,
+        tcp: transport == "tcp",
+        native: frame.header("flags").is_some_and(|f| f.contains("native")),
     })
 }
 

@@ -9,6 +9,7 @@ mod permissions;
 mod sendmsg;
 mod session;
 mod subscription;
+mod unicast;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;

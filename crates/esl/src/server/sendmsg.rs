@@ -1,6 +1,6 @@
 //! `sendmsg`: execute an application on a channel (queued, or waited for in a non-async outbound
-//! socket; PRIVATE_COMMAND follows each execution as in FreeSWITCH), run a transient extension (`xferext`), hang it up, or refuse the media commands
-//! Switchyard does not offer (`nomedia`, `unicast`).
+//! socket; PRIVATE_COMMAND follows each execution as in FreeSWITCH), run a transient extension (`xferext`),
+//! stream its audio (`unicast`), hang it up, or refuse media bypass (`nomedia`), which Switchyard does not offer.
 
 use switchyard_core::{BusItem, ChannelCommand, ChannelHandle, EventKind, HangupCause, Subscription};
 
@@ -31,6 +31,10 @@ impl Session {
                 }
                 self.reply("+OK");
             }
+            SendMsg::Unicast(spec) => match super::unicast::start(&handle, spec).await {
+                Ok(()) => self.reply("+OK"),
+                Err(text) => self.reply(&text),
+            },
             SendMsg::Unsupported(what) => self.reply(&unsupported_text(&what)),
             SendMsg::Invalid(what) => {
                 tracing::warn!(peer = %self.peer, "sendmsg: invalid call-command '{what}'");
@@ -91,11 +95,10 @@ fn private_command_headers(e: &Execute) -> Vec<(String, String)> {
 }
 
 /// Why a media command is refused: Switchyard has no media bypass (`nomedia` re-INVITEs the far ends
-/// to talk directly) and no raw audio socket (`unicast` streams L16 to a UDP/TCP peer).
+/// to talk directly).
 fn unsupported_text(what: &str) -> String {
     match what {
         "nomedia" => "-ERR nomedia: media bypass is not supported by Switchyard".to_owned(),
-        "unicast" => "-ERR unicast: audio streaming to a socket is not supported by Switchyard".to_owned(),
         other => format!("-ERR {other} is not supported by Switchyard"),
     }
 }
