@@ -24,6 +24,7 @@ BINARY = switchyard_proc.BINARY
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 ESL_PASSWORD = "e2e-esl"
+AMI_USER, AMI_SECRET = "e2e", "e2e-ami"
 
 EXTENSIONS = """
 [public]
@@ -59,8 +60,9 @@ def free_udp_tcp_port():
 
 
 class Switchyard:
-    def __init__(self, sip_port, esl_port, config, proc, workdir, trunk_port):
+    def __init__(self, sip_port, esl_port, config, proc, workdir, trunk_port, ami_port):
         self.host = "127.0.0.1"
+        self.ami_port = ami_port
         self.trunk_port = trunk_port
         self.sip_port = sip_port
         self.esl_port = esl_port
@@ -113,13 +115,15 @@ class Switchyard:
 def switchyard():
     with tempfile.TemporaryDirectory() as tmp:
         sip_port, esl_port, trunk_port = free_udp_tcp_port(), free_port(), free_udp_tcp_port()
+        ami_port = free_port()
         config = Path(tmp) / "switchyard.toml"
         extensions = Path(tmp) / "extensions.conf"
         extensions.write_text(EXTENSIONS)
         config.write_text(
             '[general]\ndata_dir = "data"\n\n'
             f'[dialplan]\nasterisk = ["{extensions}"]\n\n'
-            "[ami]\nenabled = false\n\n"
+            f'[ami]\nenabled = true\nlisten = "127.0.0.1:{ami_port}"\n\n'
+            f'[[ami.users]]\nusername = "{AMI_USER}"\nsecret = "{AMI_SECRET}"\n\n'
             f'[esl]\nenabled = true\nlisten = "127.0.0.1:{esl_port}"\npassword = "{ESL_PASSWORD}"\n\n'
             f'[sip]\nlisten = ["udp:127.0.0.1:{sip_port}", "tcp:127.0.0.1:{sip_port}"]\n'
             'rtp_ports = "31000-31998"\n\n'
@@ -129,7 +133,7 @@ def switchyard():
             'username = "trunkuser"\npassword = "trunkpw"\n'
         )
         with running(config, pytest.fail) as proc:
-            yield Switchyard(sip_port, esl_port, config, proc, tmp, trunk_port)
+            yield Switchyard(sip_port, esl_port, config, proc, tmp, trunk_port, ami_port)
 
 
 class EslWatch:
@@ -164,6 +168,50 @@ class EslWatch:
 
     def close(self):
         self.sock.close()
+
+
+class AmiWatch:
+    """A raw AMI connection logged in with every privilege; `wait_for` reads until a text appears."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.buf = b""
+        self.wait_for("Asterisk Call Manager/")
+        self.sock.sendall(f"Action: Login\r\nUsername: {AMI_USER}\r\nSecret: {AMI_SECRET}\r\n\r\n".encode())
+        self.wait_for("Message: Authentication accepted")
+        self.buf = b""
+
+    def _read_until(self, done, timeout):
+        deadline = time.monotonic() + timeout
+        while not done(self.buf):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"not seen in {timeout}s; got {self.buf[-2000:]!r}")
+            self.sock.settimeout(left)
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise AssertionError("AMI closed")
+            self.buf += chunk
+
+    def wait_for(self, text, timeout=10):
+        """Waits for `text` and returns everything read so far."""
+        self._read_until(lambda b: text.encode() in b, timeout)
+        return self.buf.decode(errors="replace")
+
+    def event(self, name, timeout=10):
+        """The first complete `name` event read, as a dict."""
+        marker = f"Event: {name}\r\n".encode()
+        self._read_until(lambda b: marker in b and b"\r\n\r\n" in b[b.index(marker) :], timeout)
+        start = self.buf.index(marker)
+        block = self.buf[start:].split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+        return dict(line.split(": ", 1) for line in block.split("\r\n") if ": " in line)
+
+
+@pytest.fixture
+def ami_watch(switchyard):
+    w = AmiWatch(switchyard.ami_port)
+    yield w
+    w.sock.close()
 
 
 @pytest.fixture

@@ -16,6 +16,23 @@ def test_register_with_digest_is_reported_on_esl(switchyard, esl_watch):
     assert "username: 1000" in text
 
 
+def test_register_is_contact_and_peer_status_on_ami(switchyard, ami_watch):
+    code, errors = switchyard.sipp("register.xml", "1000", "-au", "1000", "-ap", "p1000")
+    assert code == 0, errors
+    contact = ami_watch.event("ContactStatus")
+    assert (contact["ContactStatus"], contact["AOR"], contact["EndpointName"]) == ("Created", "1000", "1000")
+    assert contact["URI"].startswith("sip:1000@")
+    peer = ami_watch.event("PeerStatus")
+    assert (peer["ChannelType"], peer["Peer"], peer["PeerStatus"]) == ("PJSIP", "PJSIP/1000", "Reachable")
+
+
+def test_wrong_password_is_a_security_event_on_ami(switchyard, ami_watch):
+    code, errors = switchyard.sipp("register_wrong.xml", "1000", "-au", "1000", "-ap", "wrong")
+    assert code == 0, errors
+    failed = ami_watch.event("ChallengeResponseFailed")
+    assert (failed["Service"], failed["AccountID"]) == ("PJSIP", "1000")
+
+
 def test_wrong_password_is_403_and_reported(switchyard, esl_watch):
     watch = esl_watch("CUSTOM sofia::register_failure")
     code, errors = switchyard.sipp("register_wrong.xml", "1000", "-au", "1000", "-ap", "wrong")

@@ -5,6 +5,7 @@ pub mod event;
 pub mod frame;
 pub mod message;
 pub mod parse;
+pub mod peer;
 pub mod privilege;
 pub mod render;
 pub mod response;

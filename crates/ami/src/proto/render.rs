@@ -89,7 +89,10 @@ pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
         (EventKind::OriginateResult { request_id, outcome }, _) => {
             vec![originate_response(request_id.as_deref(), outcome, ctx)]
         }
-        (EventKind::Custom { name, headers, .. }, s) => vec![user_event(name, headers, s)],
+        (EventKind::Custom { name, headers, .. }, s) => match super::peer::render(name, headers) {
+            Some(events) => events,
+            None => vec![user_event(name, headers, s)],
+        },
         (EventKind::DialBegin { dest, dialstring }, s) => vec![dial("DialBegin", s, dest, ("DialString", dialstring))],
         (EventKind::DialState { dest, status }, s) => vec![dial("DialState", s, dest, ("DialStatus", status))],
         (EventKind::DialEnd { dest, status }, s) => vec![dial("DialEnd", s, dest, ("DialStatus", status))],
