@@ -39,15 +39,21 @@ fn main() {
         (legs, keep)
     });
     let received = Arc::new(AtomicU64::new(0));
+    let latency = Arc::new(Histogram::new());
+    let epoch = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
     let counter = {
-        let (received, stop) = (received.clone(), stop.clone());
+        let (received, stop, latency) = (received.clone(), stop.clone(), latency.clone());
         rx.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
         std::thread::spawn(move || {
             let mut buf = [0u8; 1500];
             while !stop.load(Ordering::Relaxed) {
-                if rx.recv(&mut buf).is_ok() {
+                if let Ok(n) = rx.recv(&mut buf) {
                     received.fetch_add(1, Ordering::Relaxed);
+                    if n >= 20 {
+                        let sent = u64::from_be_bytes(buf[12..20].try_into().unwrap());
+                        latency.add(epoch.elapsed().as_nanos() as u64 - sent);
+                    }
                 }
             }
         })
@@ -57,19 +63,23 @@ fn main() {
         std::thread::sleep(Duration::from_millis(300)); // let in-flight packets land before counting
         let before = received.load(Ordering::Relaxed);
         let cpu_before = engine_cpu_ticks();
-        let (offered, secs) = offer(&tx, &legs, rate);
+        let lat_before = latency.snapshot();
+        let (offered, secs) = offer(&tx, &legs, rate, epoch);
         std::thread::sleep(Duration::from_millis(300));
         let delivered = received.load(Ordering::Relaxed) - before;
         let cpu_secs = (engine_cpu_ticks() - cpu_before) as f64 / 100.0;
+        let lat = Histogram::delta(&latency.snapshot(), &lat_before);
         let label = if rate == 0 { "unpaced".to_owned() } else { format!("{rate}/s") };
         println!(
-            "offered {label:>9}: sent {:>7.0} pkt/s, relayed {:>7.0} pkt/s, loss {:.2}%, engine CPU {:.2} core, {:.1} µs/packet → {:.0} pkt/s per core",
+            "offered {label:>9}: sent {:>7.0} pkt/s, relayed {:>7.0} pkt/s, loss {:.2}%, engine CPU {:.2} core, {:.1} µs/packet → {:.0} pkt/s per core; sender→receiver latency p50 {} µs, p99 {} µs",
             offered as f64 / secs,
             delivered as f64 / secs,
             (100.0 * (1.0 - delivered as f64 / offered.max(1) as f64)).max(0.0),
             cpu_secs / secs,
             1e6 * cpu_secs / delivered.max(1) as f64,
-            delivered as f64 / cpu_secs.max(0.01)
+            delivered as f64 / cpu_secs.max(0.01),
+            Histogram::percentile(&lat, 0.50),
+            Histogram::percentile(&lat, 0.99)
         );
     }
     stop.store(true, Ordering::Relaxed);
@@ -78,7 +88,7 @@ fn main() {
 }
 
 /// Sends to every leg in turn at `rate` packets/s (0: as fast as possible); returns (sent, seconds).
-fn offer(tx: &UdpSocket, legs: &[std::net::SocketAddr], rate: u64) -> (u64, f64) {
+fn offer(tx: &UdpSocket, legs: &[std::net::SocketAddr], rate: u64, epoch: Instant) -> (u64, f64) {
     let start = Instant::now();
     let end = start + Duration::from_secs(SECONDS_PER_RATE);
     let mut buf = [0x55u8; 172];
@@ -88,6 +98,7 @@ fn offer(tx: &UdpSocket, legs: &[std::net::SocketAddr], rate: u64) -> (u64, f64)
         for addr in legs {
             let h = RtpHeader { marker: false, payload_type: 0, seq, timestamp: u32::from(seq) * 160, ssrc: 42 };
             h.write(&mut buf);
+            buf[12..20].copy_from_slice(&(epoch.elapsed().as_nanos() as u64).to_be_bytes());
             if tx.send_to(&buf, addr).is_ok() {
                 sent += 1;
             }
@@ -101,6 +112,44 @@ fn offer(tx: &UdpSocket, legs: &[std::net::SocketAddr], rate: u64) -> (u64, f64)
         }
     }
     (sent, start.elapsed().as_secs_f64())
+}
+
+/// Latencies in 10 µs buckets up to 1 s.
+struct Histogram(Vec<AtomicU64>);
+
+impl Histogram {
+    const BUCKETS: usize = 100_000;
+
+    fn new() -> Self {
+        Self((0..Self::BUCKETS).map(|_| AtomicU64::new(0)).collect())
+    }
+
+    fn add(&self, nanos: u64) {
+        let i = ((nanos / 10_000) as usize).min(Self::BUCKETS - 1);
+        self.0[i].fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn snapshot(&self) -> Vec<u64> {
+        self.0.iter().map(|b| b.load(Ordering::Relaxed)).collect()
+    }
+
+    fn delta(after: &[u64], before: &[u64]) -> Vec<u64> {
+        after.iter().zip(before).map(|(a, b)| a - b).collect()
+    }
+
+    /// The upper edge of the bucket holding quantile `q`, in µs.
+    fn percentile(counts: &[u64], q: f64) -> u64 {
+        let total: u64 = counts.iter().sum();
+        let want = (total as f64 * q).ceil() as u64;
+        let mut seen = 0;
+        for (i, c) in counts.iter().enumerate() {
+            seen += c;
+            if seen >= want.max(1) {
+                return (i as u64 + 1) * 10;
+            }
+        }
+        0
+    }
 }
 
 /// User + system clock ticks (1/100 s) of this process's tokio worker threads.
