@@ -10,7 +10,6 @@ use libfuzzer_sys::fuzz_target;
 use switchyard_core::app::BoxFuture;
 use switchyard_dialplan::fsxml::hunt::{HuntEnv, hunt};
 use switchyard_dialplan::fsxml::parse_untrusted;
-use switchyard_dialplan::fsxml::time::CivilTime;
 
 struct Call;
 
@@ -24,8 +23,8 @@ impl HuntEnv for Call {
     fn inline<'a>(&'a mut self, _app: &'a str, _data: &'a str) -> BoxFuture<'a, ()> {
         Box::pin(async {})
     }
-    fn now(&self) -> CivilTime {
-        CivilTime::from_epoch(1_800_000_000)
+    fn now(&self) -> i64 {
+        1_800_000_000
     }
 }
 

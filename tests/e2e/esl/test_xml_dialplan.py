@@ -93,3 +93,50 @@ def test_originate_routes_through_the_xml_dialplan_and_reloadxml_swaps_it(xml_sw
             assert api(esl, f"uuid_kill {uuid}") == "+OK\n"
     finally:
         esl.stop()
+
+
+NESTED_TZ = """<include>
+  <context name="default">
+    <extension name="office">
+      <condition field="destination_number" expression="^8888$">
+        <action application="set" data="outer=yes"/>
+        <condition time-of-day="{tokyo_now}">
+          <action application="set" data="tokyo_hours=yes"/>
+          <action application="park"/>
+          <anti-action application="set" data="tokyo_hours=no"/>
+          <anti-action application="park"/>
+        </condition>
+      </condition>
+    </extension>
+  </context>
+</include>
+"""
+
+
+def test_nested_time_condition_evaluates_in_the_channel_timezone(xml_switch):
+    """A nested condition whose time-of-day is "now, in Tokyo" (a ±3 minute window): a channel with
+    timezone=Asia/Tokyo passes it, one with tod_tz_offset=-3 (twelve hours away) runs the anti-action.
+    Both see the outer condition's actions (added before the nested ones, as in FreeSWITCH)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    port, workdir = xml_switch
+    now = datetime.now(ZoneInfo("Asia/Tokyo"))
+    window = f"{(now - timedelta(minutes=3)):%H:%M}-{(now + timedelta(minutes=3)):%H:%M}"
+    (workdir / "dialplan" / "default.xml").write_text(NESTED_TZ.format(tokyo_now=window))
+    esl = greenswitch.InboundESL(host="127.0.0.1", port=port, password=PASSWORD)
+    esl.connect()
+    try:
+        assert api(esl, "reloadxml") == "+OK [Success]\n"
+        uuids = []
+        for var, want in (("timezone=Asia/Tokyo", "yes"), ("tod_tz_offset=-3", "no")):
+            reply = api(esl, f"originate {{{var}}}sim/answer 8888 XML default")
+            assert reply.startswith("+OK "), reply
+            uuid = reply.split()[1]
+            uuids.append(uuid)
+            assert getvar(esl, uuid, "tokyo_hours", want) == want, var
+            assert api(esl, f"uuid_getvar {uuid} outer") == "yes"
+        for uuid in uuids:
+            assert api(esl, f"uuid_kill {uuid}") == "+OK\n"
+    finally:
+        esl.stop()

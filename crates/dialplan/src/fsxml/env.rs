@@ -6,7 +6,6 @@ use switchyard_core::app::BoxFuture;
 
 use super::expand::{Resolver, expand, expand_now};
 use super::hunt::HuntEnv;
-use super::time::CivilTime;
 
 /// The channel being routed or run.
 pub(crate) struct ChannelEnv<'c> {
@@ -91,7 +90,7 @@ impl HuntEnv for ChannelEnv<'_> {
         })
     }
 
-    fn now(&self) -> CivilTime {
-        CivilTime::from_epoch(self.chan.switch().now().0.div_euclid(1_000_000))
+    fn now(&self) -> i64 {
+        self.chan.switch().now().0.div_euclid(1_000_000)
     }
 }

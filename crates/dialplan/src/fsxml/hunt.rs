@@ -1,13 +1,16 @@
-//! Hunting, FreeSWITCH's first phase: walk a context's extensions, evaluate their conditions,
-//! collect the actions (and anti-actions) to run, run `inline="true"` ones at once, and stop at the
-//! first matching extension unless it says `continue="true"`.
+//! Hunting, FreeSWITCH's first phase: walk a context's extensions, evaluate their conditions
+//! (and, under a true one, its nested conditions), collect the actions (and anti-actions) to run,
+//! run `inline="true"` ones at once, and stop at the first matching extension unless it says
+//! `continue="true"`. As mod_dialplan_xml's `parse_exten`: an extension matches when its last
+//! evaluated condition was true or ran anti-actions.
 
 use std::borrow::Cow;
 
+use jiff::tz::TimeZone;
 use switchyard_core::app::BoxFuture;
 
 use super::model::{Action, Break, Condition, FieldTest, FieldTests, RegexMode, XmlContext, XmlExtension};
-use super::time::CivilTime;
+use super::time::{CivilTime, condition_zone};
 
 /// What hunting needs from the channel being routed.
 pub trait HuntEnv: Send {
@@ -18,8 +21,12 @@ pub trait HuntEnv: Send {
     fn expand(&mut self, text: &str) -> String;
     /// Runs an inline action now.
     fn inline<'a>(&'a mut self, app: &'a str, data: &'a str) -> BoxFuture<'a, ()>;
-    /// The time time conditions are evaluated against.
-    fn now(&self) -> CivilTime;
+    /// The time time conditions are evaluated against, in seconds since the epoch.
+    fn now(&self) -> i64;
+    /// The switch's local time zone (time conditions use it unless the channel names another).
+    fn local_zone(&self) -> TimeZone {
+        TimeZone::system()
+    }
 }
 
 /// An action chosen by hunting, its `$N` captures already substituted.
@@ -73,27 +80,52 @@ pub async fn hunt(ctx: &XmlContext, env: &mut dyn HuntEnv) -> Vec<Planned> {
     out
 }
 
-/// Evaluates one extension's conditions; true when the last one evaluated was true.
+/// Evaluates one extension's conditions; true when it matched.
 async fn extension(ext: &XmlExtension, env: &mut dyn HuntEnv, cache: &mut FieldCache, out: &mut Vec<Planned>) -> bool {
-    let mut proceed = false;
-    for cond in &ext.conditions {
-        let caps = evaluate(cond, env, cache);
-        proceed = caps.is_some();
-        match &caps {
-            Some(caps) => add(ext, &cond.actions, caps.as_deref(), env, cache, out).await,
-            None => add(ext, &cond.anti_actions, None, env, cache, out).await,
+    conditions(ext, &ext.conditions, env, cache, out).await
+}
+
+/// Evaluates a list of conditions (an extension's, or those nested in a condition): true when the
+/// last one evaluated was true or ran anti-actions, and its nested conditions (if any) were true
+/// or not required. A false nested list ends the list unless the condition says `break="never"`.
+fn conditions<'a>(
+    ext: &'a XmlExtension,
+    list: &'a [Condition],
+    env: &'a mut dyn HuntEnv,
+    cache: &'a mut FieldCache,
+    out: &'a mut Vec<Planned>,
+) -> BoxFuture<'a, bool> {
+    Box::pin(async move {
+        let mut proceed = false;
+        for cond in list {
+            let caps = evaluate(cond, env, cache);
+            let matched = caps.is_some();
+            proceed = matched;
+            match &caps {
+                Some(caps) => add(ext, &cond.actions, caps.as_deref(), env, cache, out).await,
+                None => {
+                    add(ext, &cond.anti_actions, None, env, cache, out).await;
+                    proceed = !cond.anti_actions.is_empty();
+                }
+            }
+            let stop = match cond.brk {
+                Break::OnFalse => !matched,
+                Break::OnTrue => matched,
+                Break::Always => true,
+                Break::Never => false,
+            };
+            if stop {
+                break;
+            }
+            if proceed && !cond.nested.is_empty() {
+                proceed = conditions(ext, &cond.nested, env, cache, out).await || !cond.require_nested;
+                if !proceed && cond.brk != Break::Never {
+                    return false;
+                }
+            }
         }
-        let stop = match cond.brk {
-            Break::OnFalse => !proceed,
-            Break::OnTrue => proceed,
-            Break::Always => true,
-            Break::Never => false,
-        };
-        if stop {
-            break;
-        }
-    }
-    proceed
+        proceed
+    })
 }
 
 async fn add(
@@ -127,7 +159,7 @@ async fn add(
 /// `None` when the condition is false; `Some(captures)` when true (`Some(None)` without a regex).
 fn evaluate(cond: &Condition, env: &mut dyn HuntEnv, cache: &mut FieldCache) -> Option<Option<Vec<String>>> {
     if !cond.test.time.is_empty() {
-        let now = env.now();
+        let now = condition_time(env, cache);
         if !cond.test.time.iter().all(|t| t.matches(&now)) {
             return None;
         }
@@ -155,6 +187,14 @@ fn evaluate(cond: &Condition, env: &mut dyn HuntEnv, cache: &mut FieldCache) -> 
             hits.next().is_none().then_some(Some(first))
         }
     }
+}
+
+/// Now, in the zone the channel's `tod_tz_offset`/`timezone` name, else the switch's.
+fn condition_time(env: &mut dyn HuntEnv, cache: &mut FieldCache) -> CivilTime {
+    let local = env.local_zone();
+    let offset = cache.get(env, "tod_tz_offset").to_owned();
+    let zone = condition_zone(&offset, cache.get(env, "timezone"), &local);
+    CivilTime::in_zone(env.now(), &zone, &local)
 }
 
 /// `$N` (one or more digits) replaced by capture N (empty when there is none).

@@ -27,10 +27,13 @@ impl XmlDialplan {
         v
     }
 
-    /// Every action and anti-action, with where it is.
+    /// Every action and anti-action (nested conditions' too), with where it is.
     pub fn actions(&self) -> impl Iterator<Item = &Action> {
-        let exts = self.contexts.values().flat_map(|c| c.extensions.iter());
-        exts.flat_map(|e| e.conditions.iter()).flat_map(|c| c.actions.iter().chain(c.anti_actions.iter()))
+        let mut out = Vec::new();
+        for ext in self.contexts.values().flat_map(|c| c.extensions.iter()) {
+            collect_actions(&ext.conditions, &mut out);
+        }
+        out.into_iter()
     }
 
     /// Number of extensions in all contexts.
@@ -233,8 +236,21 @@ pub struct Condition {
     pub anti_actions: Vec<Action>,
     /// Some action's data refers to a capture (`$N`), so a match must capture.
     pub uses_captures: bool,
+    /// `<condition>`s inside this one, evaluated (as a list of their own) after its actions when
+    /// it is true.
+    pub nested: Vec<Condition>,
+    /// `require-nested` (default true): the nested conditions must end true for this one to count
+    /// as true.
+    pub require_nested: bool,
     /// Where it starts.
     pub source: Source,
+}
+
+fn collect_actions<'a>(conditions: &'a [Condition], out: &mut Vec<&'a Action>) {
+    for c in conditions {
+        out.extend(c.actions.iter().chain(c.anti_actions.iter()));
+        collect_actions(&c.nested, out);
+    }
 }
 
 /// `<action application="…" data="…" inline="true"/>` (or an anti-action).

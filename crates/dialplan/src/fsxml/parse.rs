@@ -17,6 +17,8 @@ use crate::ir::Source;
 
 /// Includes nested deeper than this are refused (an include loop).
 const MAX_INCLUDE_DEPTH: usize = 16;
+/// Conditions nested deeper than this are refused (FreeSWITCH's `MAX_RECUR`).
+const MAX_CONDITION_DEPTH: usize = 100;
 
 /// A condition being read (its `<regex>`/`<expression>` children and actions are still coming).
 struct PendingCondition {
@@ -26,8 +28,10 @@ struct PendingCondition {
     regexes: Vec<FieldTest>,
     time: Vec<TimeTest>,
     brk: Break,
+    require_nested: bool,
     actions: Vec<Action>,
     anti_actions: Vec<Action>,
+    nested: Vec<Condition>,
     source: Source,
     /// Byte offset of the `<condition>` tag (errors found at its end point here).
     offset: usize,
@@ -41,7 +45,8 @@ pub struct Loader {
     plan: XmlDialplan,
     context: Option<String>,
     extension: Option<XmlExtension>,
-    condition: Option<PendingCondition>,
+    /// Conditions being read, outermost first (a `<condition>` may hold `<condition>`s).
+    conditions: Vec<PendingCondition>,
     depth: usize,
     /// `X-PRE-PROCESS cmd="include"` refused (text from an untrusted source, e.g. the fuzzer).
     pub no_includes: bool,
@@ -144,7 +149,7 @@ impl Loader {
     }
 
     fn text(&mut self, s: &str) {
-        if let Some(buf) = self.condition.as_mut().and_then(|c| c.expression_text.as_mut()) {
+        if let Some(buf) = self.conditions.last_mut().and_then(|c| c.expression_text.as_mut()) {
             buf.push_str(s);
         }
     }
@@ -182,7 +187,7 @@ impl Loader {
             "extension" => self.open_extension(place, at, get("name"), get("continue")),
             "condition" => self.open_condition(place, at, &attrs),
             "regex" => self.add_regex(place, at, get("field"), get("expression")),
-            "expression" => match self.condition.as_mut() {
+            "expression" => match self.conditions.last_mut() {
                 Some(c) => {
                     c.expression_text = Some(String::new());
                     Ok(())
@@ -203,7 +208,7 @@ impl Loader {
             "extension" => self.close_extension(),
             "condition" => self.close_condition(place)?,
             "expression" => {
-                if let Some(c) = self.condition.as_mut() {
+                if let Some(c) = self.conditions.last_mut() {
                     c.expression = c.expression_text.take().map(|t| t.trim().to_owned());
                 }
             }
@@ -308,10 +313,8 @@ impl Loader {
         if self.extension.is_none() {
             return Err(place.error(at, "<condition> inside an <extension>"));
         }
-        if self.condition.is_some() {
-            return Err(
-                place.error(at, "</condition> before another <condition> (nested conditions are not supported)")
-            );
+        if self.conditions.len() >= MAX_CONDITION_DEPTH {
+            return Err(place.error(at, format!("conditions nested at most {MAX_CONDITION_DEPTH} deep")));
         }
         let mut c = PendingCondition {
             field: None,
@@ -320,8 +323,10 @@ impl Loader {
             regexes: Vec::new(),
             time: Vec::new(),
             brk: Break::default(),
+            require_nested: true,
             actions: Vec::new(),
             anti_actions: Vec::new(),
+            nested: Vec::new(),
             source: place.source(at),
             offset: at,
             expression_text: None,
@@ -335,6 +340,7 @@ impl Loader {
                         place.error(at, format!("break=\"on-true|on-false|always|never\" (got \"{v}\")"))
                     })?
                 }
+                "require-nested" => c.require_nested = is_true(v),
                 "regex" => {
                     c.mode = Some(
                         parse_mode(v).ok_or_else(|| place.error(at, format!("regex=\"all|any|xor\" (got \"{v}\")")))?,
@@ -343,7 +349,7 @@ impl Loader {
                 other => c.time.extend(TimeTest::new(other, v)),
             }
         }
-        self.condition = Some(c);
+        self.conditions.push(c);
         Ok(())
     }
 
@@ -354,7 +360,7 @@ impl Loader {
         field: Option<&str>,
         expr: Option<&str>,
     ) -> Result<(), DialplanError> {
-        let Some(c) = self.condition.as_mut() else { return Err(place.error(at, "<regex> inside a <condition>")) };
+        let Some(c) = self.conditions.last_mut() else { return Err(place.error(at, "<regex> inside a <condition>")) };
         let field = field.ok_or_else(|| place.error(at, "a field attribute on <regex>"))?;
         let expr = expr.ok_or_else(|| place.error(at, "an expression attribute on <regex>"))?;
         c.regexes.push(field_test(place, at, field, expr)?);
@@ -370,7 +376,7 @@ impl Loader {
         data: Option<&str>,
         inline: Option<&str>,
     ) -> Result<(), DialplanError> {
-        let Some(c) = self.condition.as_mut() else {
+        let Some(c) = self.conditions.last_mut() else {
             return Err(place.error(at, "<action> and <anti-action> inside a <condition>"));
         };
         let app = app.filter(|a| !a.is_empty()).ok_or_else(|| place.error(at, "an application attribute"))?;
@@ -389,7 +395,7 @@ impl Loader {
     }
 
     fn close_condition(&mut self, place: &Place<'_>) -> Result<(), DialplanError> {
-        let Some(c) = self.condition.take() else { return Ok(()) };
+        let Some(c) = self.conditions.pop() else { return Ok(()) };
         let at = c.offset;
         let fields = match (c.mode, c.field, c.expression) {
             (Some(mode), _, _) if !c.regexes.is_empty() => FieldTests::Many(mode, c.regexes),
@@ -406,9 +412,13 @@ impl Loader {
             brk: c.brk,
             actions: c.actions,
             anti_actions: c.anti_actions,
+            nested: c.nested,
+            require_nested: c.require_nested,
             source: c.source,
         };
-        if let Some(ext) = self.extension.as_mut() {
+        if let Some(parent) = self.conditions.last_mut() {
+            parent.nested.push(cond);
+        } else if let Some(ext) = self.extension.as_mut() {
             ext.conditions.push(cond);
         }
         Ok(())

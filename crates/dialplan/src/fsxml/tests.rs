@@ -8,13 +8,16 @@ use switchyard_core::app::BoxFuture;
 
 use super::hunt::{HuntEnv, Planned, hunt};
 use super::parse_str;
-use super::time::{CivilTime, parse_date_time};
+use jiff::tz::TimeZone;
 
-/// Fields from a map; inline actions `set` into it; a fixed time.
+use super::time::parse_date_time;
+
+/// Fields from a map; inline actions `set` into it; a fixed time; the switch's zone UTC unless set.
 struct MapEnv {
     fields: HashMap<String, String>,
     inline_log: Vec<String>,
-    now: CivilTime,
+    now: i64,
+    zone: TimeZone,
 }
 
 impl MapEnv {
@@ -22,11 +25,7 @@ impl MapEnv {
         let mut fields = HashMap::new();
         fields.insert("destination_number".to_owned(), dest.to_owned());
         fields.insert("caller_id_number".to_owned(), "1000".to_owned());
-        Self {
-            fields,
-            inline_log: Vec::new(),
-            now: CivilTime::from_epoch(parse_date_time("2026-11-24 09:30").unwrap()),
-        }
+        Self { fields, inline_log: Vec::new(), now: parse_date_time("2026-11-24 09:30").unwrap(), zone: TimeZone::UTC }
     }
 }
 
@@ -59,8 +58,11 @@ impl HuntEnv for MapEnv {
             }
         })
     }
-    fn now(&self) -> CivilTime {
+    fn now(&self) -> i64 {
         self.now
+    }
+    fn local_zone(&self) -> TimeZone {
+        self.zone.clone()
     }
 }
 
@@ -120,8 +122,9 @@ async fn anti_actions_run_when_false_and_break_on_false_stops_the_extension() {
   </condition>
 </extension>"#;
     assert_eq!(route(body, "1").await, vec!["log(one)", "log(second)"]);
-    // `a` fails (its anti-action is kept), hunting goes on and `b` matches.
-    assert_eq!(route(body, "2").await, vec!["log(not-one)", "log(two)"]);
+    // `a` fails but ran an anti-action: as in mod_dialplan_xml, that counts as a match and hunting
+    // stops there.
+    assert_eq!(route(body, "2").await, vec!["log(not-one)"]);
 }
 
 #[tokio::test]
@@ -206,7 +209,7 @@ async fn inline_actions_run_while_hunting_and_later_conditions_see_them() {
 #[tokio::test]
 async fn time_conditions_use_the_injected_time() {
     let body = r#"
-<extension name="office">
+<extension name="office" continue="true">
   <condition wday="2-6" time-of-day="08:00-17:00">
     <action application="log" data="open"/>
     <anti-action application="log" data="closed"/>
@@ -221,9 +224,9 @@ async fn time_conditions_use_the_injected_time() {
   </condition>
 </extension>"#;
     // Tuesday 2026-11-24 09:30 UTC.
-    assert_eq!(route(body, "1").await, vec!["log(open)"]);
+    assert_eq!(route(body, "1").await, vec!["log(open)", "log(nine)"]);
     let mut env = MapEnv::new("1");
-    env.now = CivilTime::from_epoch(parse_date_time("2026-12-25 20:00").unwrap());
+    env.now = parse_date_time("2026-12-25 20:00").unwrap();
     assert_eq!(run(body, &mut env).await, vec!["log(closed)", "log(xmas)"]);
 }
 
@@ -340,4 +343,103 @@ proptest::proptest! {
             proptest::prop_assert!(e.to_string().starts_with("p.xml:3:1: expected a valid regular expression"), "{}", e);
         }
     }
+}
+
+const OFFICE_HOURS: &str = r#"
+<extension name="office">
+  <condition wday="2-6" time-of-day="08:00-17:00">
+    <action application="log" data="open"/>
+    <anti-action application="log" data="closed"/>
+  </condition>
+</extension>"#;
+
+#[tokio::test]
+async fn time_conditions_use_the_switch_local_zone_then_the_channel_timezone() {
+    // Tuesday 2026-11-24 09:30 UTC is 04:30 in New York (closed) and 18:30 in Tokyo (closed).
+    let mut env = MapEnv::new("1");
+    assert_eq!(run(OFFICE_HOURS, &mut env).await, vec!["log(open)"]);
+    env.zone = TimeZone::get("America/New_York").unwrap();
+    assert_eq!(run(OFFICE_HOURS, &mut env).await, vec!["log(closed)"]);
+    env.fields.insert("timezone".into(), "Europe/Paris".into());
+    assert_eq!(run(OFFICE_HOURS, &mut env).await, vec!["log(open)"], "10:30 in Paris");
+    env.fields.insert("tod_tz_offset".into(), "9".into());
+    assert_eq!(run(OFFICE_HOURS, &mut env).await, vec!["log(closed)"], "tod_tz_offset wins over timezone");
+}
+
+#[tokio::test]
+async fn tz_offset_and_date_time_follow_the_zones() {
+    let body = r#"
+<extension name="east" continue="true">
+  <condition tz-offset="-5"><action application="log" data="eastern"/></condition>
+</extension>
+<extension name="launch">
+  <condition date-time="2026-11-24 04:00~2026-11-24 05:00"><action application="log" data="launch"/></condition>
+</extension>"#;
+    let mut env = MapEnv::new("1");
+    assert!(run(body, &mut env).await.is_empty(), "UTC: offset 0, 09:30 is past the range");
+    env.zone = TimeZone::get("America/New_York").unwrap();
+    assert_eq!(run(body, &mut env).await, vec!["log(eastern)", "log(launch)"]);
+    // date-time is read in the switch's zone whatever the channel's.
+    env.fields.insert("timezone".into(), "Asia/Tokyo".into());
+    assert_eq!(run(body, &mut env).await, vec!["log(launch)"]);
+}
+
+const NESTED: &str = r#"
+<extension name="nested">
+  <condition field="destination_number" expression="^(5\d\d)$">
+    <action application="log" data="outer $1"/>
+    <condition field="caller_id_number" expression="^2000$" break="never">
+      <action application="log" data="from 2000"/>
+    </condition>
+    <condition field="caller_id_number" expression="^1000$">
+      <action application="log" data="from 1000"/>
+      <condition field="${vip}" expression="^yes$">
+        <action application="log" data="vip"/>
+        <anti-action application="log" data="not vip"/>
+      </condition>
+    </condition>
+  </condition>
+</extension>
+<extension name="fallback">
+  <condition field="destination_number" expression="^5">
+    <action application="log" data="fallback"/>
+  </condition>
+</extension>"#;
+
+#[tokio::test]
+async fn nested_conditions_run_under_a_true_parent_after_its_actions() {
+    let mut env = MapEnv::new("501");
+    assert_eq!(run(NESTED, &mut env).await, vec!["log(outer 501)", "log(from 1000)", "log(not vip)"]);
+    env.fields.insert("vip".into(), "yes".into());
+    assert_eq!(run(NESTED, &mut env).await, vec!["log(outer 501)", "log(from 1000)", "log(vip)"]);
+    // The outer condition false: nothing nested is looked at, hunting goes on.
+    assert_eq!(route(NESTED, "5").await, vec!["log(fallback)"]);
+}
+
+#[tokio::test]
+async fn a_false_nested_list_makes_the_parent_false_unless_require_nested_is_false() {
+    // Caller 3000: the first nested condition is false (break="never": go on), the second is false
+    // and ends the nested list false, so `nested` did not match and hunting goes on to `fallback`.
+    let mut env = MapEnv::new("502");
+    env.fields.insert("caller_id_number".into(), "3000".into());
+    assert_eq!(run(NESTED, &mut env).await, vec!["log(outer 502)", "log(fallback)"]);
+    let lenient = NESTED.replacen(r#"expression="^(5\d\d)$">"#, r#"expression="^(5\d\d)$" require-nested="false">"#, 1);
+    assert_eq!(run(&lenient, &mut env).await, vec!["log(outer 502)"]);
+    // Caller 2000: the last nested condition evaluated (1000) decides, as for an extension's list.
+    env.fields.insert("caller_id_number".into(), "2000".into());
+    assert_eq!(run(NESTED, &mut env).await, vec!["log(outer 502)", "log(from 2000)", "log(fallback)"]);
+}
+
+#[test]
+fn conditions_nest_and_every_action_is_listed() {
+    let plan = parse_str("d.xml", &doc(NESTED)).unwrap();
+    let ext = &plan.contexts["default"].extensions[0];
+    assert_eq!((ext.conditions.len(), ext.conditions[0].nested.len()), (1, 2));
+    assert_eq!(ext.conditions[0].nested[1].nested.len(), 1);
+    assert!(ext.conditions[0].require_nested);
+    let apps: Vec<&str> = plan.actions().map(|a| a.data.as_str()).collect();
+    assert!(apps.contains(&"not vip") && apps.contains(&"from 2000"), "{apps:?}");
+    let deep = format!("{}{}", "<condition>".repeat(101), "</condition>".repeat(101));
+    let err = parse_str("d.xml", &doc(&format!("<extension name=\"x\">{deep}</extension>"))).unwrap_err();
+    assert!(err.to_string().contains("nested at most 100 deep"), "{err}");
 }

@@ -1,7 +1,12 @@
 //! Time-of-day conditions (`wday`, `hour`, `minute`, `minute-of-day`, `mday`, `mon`, `year`,
-//! `yday`, `week`, `mweek`, `time-of-day`, `date-time`), evaluated against a time passed in (UTC).
+//! `yday`, `week`, `mweek`, `time-of-day`, `date-time`, `tz-offset`), evaluated as FreeSWITCH's
+//! `switch_xml_std_datetime_check` does: in the channel's `tod_tz_offset` (hours east of UTC) or
+//! `timezone` (IANA name) when set, else in the switch's local time zone (the same helper as
+//! `IFTIME`/`GotoIfTime`); `date-time` ranges are read in the switch's local time zone.
 
-use switchyard_core::command::civil_from_days;
+use jiff::tz::{Offset, TimeZone};
+
+use crate::localtime::local;
 
 /// The attribute names that make a condition a time condition.
 pub const ATTRIBUTES: &[&str] = &[
@@ -17,15 +22,21 @@ pub const ATTRIBUTES: &[&str] = &[
     "minute-of-day",
     "time-of-day",
     "date-time",
+    "tz-offset",
 ];
 
 const DAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
-/// A broken-down time, as C's `struct tm` holds it (UTC).
+/// A broken-down time, as C's `struct tm` holds it, in the zone the conditions are evaluated in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CivilTime {
     /// Seconds since the epoch.
     pub epoch: i64,
+    /// The same moment as a wall clock of the switch's local zone, counted as if it were UTC
+    /// (what `date-time` ranges are compared with).
+    pub local_wall: i64,
+    /// Whole hours east of UTC of the zone (`tz-offset`).
+    pub offset_hours: i64,
     /// Year, e.g. 2026.
     pub year: i64,
     /// Month 1–12.
@@ -45,28 +56,33 @@ pub struct CivilTime {
 }
 
 impl CivilTime {
-    /// The civil time of `epoch` seconds (UTC).
+    /// The civil time of `epoch` seconds in UTC (the switch's zone being UTC too).
     pub fn from_epoch(epoch: i64) -> Self {
-        let (days, rem) = (epoch.div_euclid(86_400), epoch.rem_euclid(86_400));
-        let (year, mon, mday) = civil_from_days(days);
-        let jan1 = days_from_civil(year, 1, 1);
+        Self::in_zone(epoch, &TimeZone::UTC, &TimeZone::UTC)
+    }
+
+    /// The civil time of `epoch` seconds in `zone`, with `date-time` read in `local` (the switch's).
+    pub fn in_zone(epoch: i64, zone: &TimeZone, local_zone: &TimeZone) -> Self {
+        let t = local(epoch, zone);
+        let wall_offset = local(epoch, local_zone).offset;
         Self {
             epoch,
-            year,
-            mon,
-            mday,
-            yday0: days - jan1,
-            wday0: (days + 4).rem_euclid(7),
-            hour: rem / 3600,
-            minute: rem % 3600 / 60,
-            second: rem % 60,
+            local_wall: epoch + i64::from(wall_offset),
+            offset_hours: i64::from(t.offset) / 3600,
+            year: t.year,
+            mon: t.month,
+            mday: t.day,
+            yday0: t.yday - 1,
+            wday0: t.weekday,
+            hour: t.hour,
+            minute: t.minute,
+            second: t.second,
         }
     }
 
-    /// Week of the year (1–53), counted as FreeSWITCH does.
+    /// Week of the year (1–53): `tm_yday / 7 + 1`, as FreeSWITCH counts it.
     fn week(&self) -> i64 {
-        let first = (7 - (self.yday0 - (self.wday0 + 1)).rem_euclid(7)) % 7;
-        (self.yday0 + first + 6) / 7
+        self.yday0 / 7 + 1
     }
 
     /// Week of the month (1–6), counted as FreeSWITCH does.
@@ -117,7 +133,8 @@ impl TimeTest {
             "minute" => number(t.minute),
             "minute-of-day" => number(t.hour * 60 + t.minute + 1),
             "time-of-day" => time_of_day_matches(&self.value, t.hour * 3600 + t.minute * 60 + t.second),
-            "date-time" => date_time_matches(&self.value, t.epoch),
+            "date-time" => date_time_matches(&self.value, t.local_wall),
+            "tz-offset" => self.value.trim().parse::<i64>().is_ok_and(|h| h == t.offset_hours),
             _ => false,
         }
     }
@@ -158,15 +175,27 @@ fn time_of_day_matches(value: &str, secs: i64) -> bool {
     })
 }
 
-/// `YYYY-MM-DD HH:MM[:SS]~YYYY-MM-DD HH:MM[:SS]` ranges (comma list), in UTC.
-fn date_time_matches(value: &str, epoch: i64) -> bool {
+/// `YYYY-MM-DD HH:MM[:SS]~YYYY-MM-DD HH:MM[:SS]` ranges (comma list), against a wall clock.
+fn date_time_matches(value: &str, wall: i64) -> bool {
     value.split(',').any(|range| match range.split_once('~').map(|(a, b)| (parse_date_time(a), parse_date_time(b))) {
-        Some((Some(a), Some(b))) => (a..=b).contains(&epoch),
+        Some((Some(a), Some(b))) => (a..=b).contains(&wall),
         _ => false,
     })
 }
 
-/// Seconds since the epoch of `YYYY-MM-DD[ HH:MM[:SS]]`.
+/// The zone time conditions are evaluated in, from the channel's `tod_tz_offset` (a number of
+/// hours east of UTC) or else `timezone` (an IANA name) variables; `local` when neither is set.
+pub fn condition_zone(tod_tz_offset: &str, timezone: &str, local_zone: &TimeZone) -> TimeZone {
+    if let Some(hours) = tod_tz_offset.trim().parse::<i8>().ok().filter(|h| (-25..=25).contains(h)) {
+        return TimeZone::fixed(Offset::constant(hours));
+    }
+    match timezone.trim() {
+        "" => local_zone.clone(),
+        name => crate::localtime::zone(name),
+    }
+}
+
+/// Seconds since the epoch of `YYYY-MM-DD[ HH:MM[:SS]]` read as UTC.
 pub fn parse_date_time(s: &str) -> Option<i64> {
     let (date, time) = s.trim().split_once(' ').unwrap_or((s.trim(), "00:00"));
     let mut d = date.split('-').map(|p| p.trim().parse::<i64>().ok());
@@ -206,7 +235,23 @@ mod tests {
         assert!(test("hour", "9") && test("hour", "8-17") && !test("hour", "10-17"));
         assert!(test("minute", "30") && test("mday", "1,24") && test("mon", "11") && test("year", "2020-2030"));
         assert!(test("minute-of-day", "571") && test("yday", "328"));
-        assert!(test("mweek", "4") && test("week", "48"));
+        // FreeSWITCH's week of the year is `tm_yday / 7 + 1` (switch_xml.c), not an ISO week.
+        assert!(test("mweek", "4") && test("week", "47") && !test("week", "48"));
+    }
+
+    #[test]
+    fn fields_follow_the_zone_and_tz_offset_its_whole_hours() {
+        let epoch = parse_date_time("2026-11-24 02:30:00").unwrap();
+        let ny = TimeZone::get("America/New_York").unwrap();
+        let t = CivilTime::in_zone(epoch, &ny, &TimeZone::UTC);
+        assert_eq!((t.mday, t.wday0, t.hour, t.minute, t.offset_hours), (23, 1, 21, 30, -5));
+        assert_eq!(t.local_wall, epoch, "date-time reads the switch's zone (UTC here)");
+        assert!(TimeTest::new("tz-offset", "-5").unwrap().matches(&t));
+        let fixed = condition_zone("9", "Europe/Paris", &TimeZone::UTC);
+        assert_eq!(CivilTime::in_zone(epoch, &fixed, &TimeZone::UTC).hour, 11);
+        let named = condition_zone("", "Europe/Paris", &TimeZone::UTC);
+        assert_eq!(CivilTime::in_zone(epoch, &named, &TimeZone::UTC).hour, 3);
+        assert_eq!(condition_zone("x", "", &ny), ny);
     }
 
     #[test]
