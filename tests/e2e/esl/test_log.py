@@ -23,3 +23,24 @@ def test_log_streams_warnings_as_log_data(switchyard):
                 break
         assert headers["Log-Level"] == "4"
         assert "[WARNING]" in body
+
+
+def test_log_event_subscription_delivers_log_lines_as_events(switchyard):
+    s, f = authed(switchyard)
+    with s:
+        s.sendall(b"event plain LOG\n\n")
+        assert read_frame(f)[0]["Reply-Text"] == "+OK event listener enabled plain"
+        with socket.create_connection((switchyard.host, switchyard.port), timeout=10) as bad:
+            bf = bad.makefile("rb")
+            read_frame(bf)
+            bad.sendall(b"auth wrong\n\n")
+            assert read_frame(bf)[0]["Reply-Text"] == "-ERR invalid"
+        while True:
+            headers, body = read_frame(f)
+            assert headers.get("Content-Type") == "text/event-plain", headers
+            event = dict(line.split(": ", 1) for line in body.strip().split("\n"))
+            if "authentication%20failed" in event.get("Log-Data", ""):
+                break
+        assert event["Event-Name"] == "LOG"
+        assert event["Log-Level"] == "4"
+        assert int(event["Log-Line"]) > 0

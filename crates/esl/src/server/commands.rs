@@ -83,6 +83,7 @@ impl Session {
             Command::Event { format, names } => self.event(format, &names),
             Command::NixEvent(names) => {
                 self.events.remove(&names);
+                self.sync_log_feed();
                 self.reply("+OK events nixed");
             }
             Command::NoEvents => self.noevents(),
@@ -109,7 +110,7 @@ impl Session {
             Command::Log(level) => self.log(level),
             Command::NoLog => match self.log_level.take() {
                 Some(_) => {
-                    self.logs = None;
+                    self.sync_log_feed();
                     self.reply("+OK no longer logging");
                 }
                 None => self.reply("-ERR not loging"),
@@ -157,6 +158,7 @@ impl Session {
             return self.reply("-ERR no keywords supplied");
         }
         self.ensure_subscribed();
+        self.sync_log_feed();
         self.listening = true;
         self.reply(&format!("+OK event listener enabled {}", self.format.name()));
     }
@@ -166,6 +168,7 @@ impl Session {
             return self.reply("-ERR not listening for events");
         }
         self.events = Default::default();
+        self.sync_log_feed();
         self.reply("+OK no longer listening for events");
     }
 
@@ -242,9 +245,7 @@ impl Session {
         let given = level.unwrap_or_default();
         let Some(n) = log_level(&given) else { return self.reply("-ERR invalid log level") };
         self.log_level = Some(n);
-        if self.logs.is_none() {
-            self.logs = Some(crate::logs::subscribe());
-        }
+        self.sync_log_feed();
         self.reply(&format!("+OK log level {given} [{n}]"));
     }
 

@@ -21,6 +21,8 @@ use crate::proto::{self, Decoder, EventFormat, FrameError};
 
 /// How long an unauthenticated inbound client may stay silent (FreeSWITCH: 25 s).
 const AUTH_TIMEOUT: Duration = Duration::from_secs(25);
+/// `LOG` events carry lines at this FreeSWITCH level or more severe (INFO) unless `log <level>` says otherwise.
+const LOG_EVENT_LEVEL: u8 = 6;
 
 /// Who started the connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -262,13 +264,46 @@ impl Session {
         self.push_frame(frame);
     }
 
-    /// Sends a log line at or below the level asked for with `log`.
+    /// Sends a log line at or below the level asked for with `log` as `log/data`, and as a `LOG` event
+    /// when that event was subscribed by name.
     fn on_log(&mut self, line: Result<Arc<LogLine>, broadcast::error::RecvError>) {
-        match (line, self.log_level) {
-            (Ok(l), Some(level)) if l.level <= level => {
-                proto::log_data(l.level, &l.file, &l.func, l.line, &l.text, &mut self.out);
-            }
-            (Err(broadcast::error::RecvError::Closed), _) => self.logs = None,
+        let line = match line {
+            Ok(l) => l,
+            Err(broadcast::error::RecvError::Closed) => return self.logs = None,
+            Err(broadcast::error::RecvError::Lagged(_)) => return,
+        };
+        if self.log_level.is_some_and(|level| line.level <= level) {
+            proto::log_data(line.level, &line.file, &line.func, line.line, &line.text, &mut self.out);
+        }
+        if self.events.named("LOG") && line.level <= self.log_level.unwrap_or(LOG_EVENT_LEVEL) {
+            self.log_event(&line);
+        }
+    }
+
+    /// A log line as FreeSWITCH's `LOG` event (switch_log.c fires it with `Log-Data`, `Log-File`,
+    /// `Log-Function`, `Log-Line`; we add `Log-Level`), filtered like any other event.
+    fn log_event(&mut self, line: &LogLine) {
+        let sw = &self.shared.switch;
+        let ctx = self.shared.cache.context();
+        let mut ev = proto::base_at(sw.bus().next_seq(), sw.now(), ctx, "LOG");
+        ev.push("Log-Data", line.text.trim_end().to_owned());
+        ev.push("Log-File", line.file.clone());
+        ev.push("Log-Function", line.func.clone());
+        ev.push("Log-Line", line.line.to_string());
+        ev.push("Log-Level", line.level.to_string());
+        let prepared = PreparedEvent::new(ev);
+        if self.wanted(&prepared) {
+            let frame = prepared.frame(self.format);
+            self.push_frame(frame);
+        }
+    }
+
+    /// Reads the log feed while `log` is on or `LOG` events are subscribed, and only then.
+    pub(super) fn sync_log_feed(&mut self) {
+        let want = self.log_level.is_some() || self.events.named("LOG");
+        match (want, self.logs.is_some()) {
+            (true, false) => self.logs = Some(crate::logs::subscribe()),
+            (false, true) => self.logs = None,
             _ => {}
         }
     }

@@ -95,6 +95,11 @@ impl EventSet {
         !self.all && self.names.is_empty() && self.subclasses.is_empty()
     }
 
+    /// Whether this name was subscribed by name (not only through ALL).
+    pub fn named(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+
     /// Whether an event with this name (and subclass) is wanted.
     pub fn wants(&self, name: &str, subclass: Option<&str>) -> bool {
         if name == "CUSTOM" {
