@@ -125,6 +125,31 @@ async fn atxfer_answers_as_asterisk_without_a_feature_code() {
 }
 
 #[tokio::test]
+async fn atxfer_queues_the_feature_code_and_extension_as_dtmf_once_atxfer_is_configured() {
+    let sw = switch();
+    let mut features = switchyard_core::features::FeatureConfig::default();
+    features.featuremap.atxfer = "*2".into();
+    sw.set_features(features);
+    let addr = server(&sw).await;
+    let mut c = Client::admin(addr).await;
+    let uuid = parked(&mut c, "atx").await;
+    let r = c.action("Atxfer", &[("Channel", &uuid), ("Exten", "200"), ("Context", "xfer")]).await;
+    assert_eq!(r.get("Response"), Some("Success"));
+    assert_eq!(r.get("Message"), Some("Atxfer successfully queued"));
+    let var = c.wait_event("VarSet").await;
+    assert_eq!((var.get("Variable"), var.get("Value")), (Some("TRANSFER_CONTEXT"), Some("xfer")));
+    let mut digits = String::new();
+    while digits.len() < 5 {
+        let end = c.wait_event("DTMFEnd").await;
+        assert_eq!(end.get("Direction"), Some("Received"));
+        digits.push_str(end.get("Digit").unwrap());
+    }
+    assert_eq!(digits, "*2200");
+    let r = c.action("Atxfer", &[("Channel", &uuid)]).await;
+    assert_eq!(r.get("Message"), Some("No extension specified"));
+}
+
+#[tokio::test]
 async fn show_dialplan_lists_priorities_with_counts_and_refuses_unknown_contexts() {
     use switchyard_ami::DialplanEntry;
     let entry = |context: &str, exten: &str, priority: u32, app: &str| DialplanEntry {

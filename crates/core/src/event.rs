@@ -253,6 +253,12 @@ pub enum EventKind {
         /// Headers after `Action` (e.g. `File`, `Async`).
         extra: Vec<(String, String)>,
     },
+    /// A blind transfer happened or failed (AMI `BlindTransfer`); published without a main channel.
+    BlindTransfer(Box<crate::transfer::BlindTransfer>),
+    /// An attended transfer completed or failed (AMI `AttendedTransfer`); without a main channel.
+    AttendedTransfer(Box<crate::transfer::AttendedTransfer>),
+    /// A Local pair's optimisation began or ended (AMI `LocalOptimizationBegin`/`End`).
+    LocalOptimization(Box<crate::transfer::LocalOptimization>),
 }
 
 /// A codec as FreeSWITCH's `CODEC` event names it.
@@ -363,6 +369,9 @@ impl EventKind {
             Self::DeviceState { .. } => "device_state",
             Self::LocalBridge { .. } => "local_bridge",
             Self::DialState { .. } => "dial_state",
+            Self::BlindTransfer(_) => "blind_transfer",
+            Self::AttendedTransfer(_) => "attended_transfer",
+            Self::LocalOptimization(_) => "local_optimization",
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod command;
 pub mod device;
 pub mod dialplan;
 pub mod event;
+pub mod features;
 pub mod id;
 pub mod inbound;
 pub mod media;
@@ -28,6 +29,7 @@ pub mod state;
 pub mod stats;
 pub mod switch;
 pub mod tech;
+pub mod transfer;
 pub mod vars;
 
 pub use bus::{BusConfig, BusItem, EventBus, Subscription};

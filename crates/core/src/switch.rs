@@ -60,6 +60,7 @@ struct SwitchInner {
     stats: SwitchStats,
     bridges: crate::bridges::BridgeRegistry,
     devices: crate::device::DeviceStates,
+    features: RwLock<Arc<crate::features::FeatureConfig>>,
     name_counter: AtomicU32,
     shutting_down: AtomicBool,
 }
@@ -88,6 +89,7 @@ impl Switch {
             stats: SwitchStats::default(),
             bridges: crate::bridges::BridgeRegistry::default(),
             devices: crate::device::DeviceStates::default(),
+            features: RwLock::new(Arc::default()),
             name_counter: AtomicU32::new(0),
             shutting_down: AtomicBool::new(false),
         }))
@@ -171,6 +173,16 @@ impl Switch {
     /// Device states derived from channels.
     pub fn devices(&self) -> &crate::device::DeviceStates {
         &self.0.devices
+    }
+
+    /// The in-call features (features.conf); Asterisk's defaults until `set_features`.
+    pub fn features(&self) -> Arc<crate::features::FeatureConfig> {
+        self.0.features.read().clone()
+    }
+
+    /// Replaces the in-call features (startup, reload).
+    pub fn set_features(&self, features: crate::features::FeatureConfig) {
+        *self.0.features.write() = Arc::new(features);
     }
 
     /// The dialplan engine, if one is installed.

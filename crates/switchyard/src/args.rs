@@ -92,6 +92,9 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
 fn check_dialplans(cfg: &Config) -> Result<Vec<String>, switchyard_dialplan::DialplanError> {
     let mut warnings = switchyard_dialplan::check(&cfg.dialplan.asterisk)?;
     warnings.extend(switchyard_dialplan::fsxml::check(&cfg.dialplan.freeswitch)?);
+    if let Some(path) = &cfg.dialplan.features {
+        warnings.extend(switchyard_dialplan::astconf::load_features(path)?.1);
+    }
     Ok(warnings)
 }
 

@@ -229,8 +229,12 @@ pub enum Action {
     },
     /// `Atxfer` (attended transfer through the DTMF feature code).
     Atxfer {
-        /// `Channel`.
+        /// `Channel` (the transferer).
         channel: String,
+        /// `Exten`.
+        exten: String,
+        /// `Context` (sets the channel's `TRANSFER_CONTEXT`).
+        context: Option<String>,
     },
     /// `Reload` (`Module` optional; the dialplan is what can be reloaded).
     Reload {

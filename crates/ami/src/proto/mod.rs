@@ -8,6 +8,7 @@ pub mod parse;
 pub mod peer;
 pub mod privilege;
 pub mod render;
+mod render_transfer;
 pub mod response;
 pub mod security;
 pub mod time;

@@ -108,11 +108,11 @@ fn parse_action(name: &str, m: &Message) -> Result<Action, ActionError> {
             context: opt("Context").unwrap_or_else(|| "default".into()),
         },
         "showdialplan" => Action::ShowDialPlan { context: opt("Context"), extension: opt("Extension") },
-        "atxfer" => {
-            let channel = need("Channel", "No channel specified")?;
-            need("Exten", "No extension specified")?;
-            Action::Atxfer { channel }
-        }
+        "atxfer" => Action::Atxfer {
+            channel: need("Channel", "No channel specified")?,
+            exten: need("Exten", "No extension specified")?,
+            context: opt("Context"),
+        },
         "reload" => Action::Reload { module: opt("Module") },
         "bridge" => Action::Bridge {
             channel1: need("Channel1", "Channel1 name must be provided")?,

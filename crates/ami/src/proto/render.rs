@@ -101,6 +101,9 @@ pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
         }
         (EventKind::Reload { module, status }, _) => vec![reload(module, *status)],
         (EventKind::Shutdown, _) => vec![shutdown()],
+        (EventKind::BlindTransfer(t), _) => vec![super::render_transfer::blind_transfer(t)],
+        (EventKind::AttendedTransfer(t), _) => vec![super::render_transfer::attended_transfer(t)],
+        (EventKind::LocalOptimization(o), _) => vec![super::render_transfer::local_optimization(o)],
         _ => Vec::new(),
     }
 }
@@ -193,13 +196,23 @@ fn bridge(name: &'static str, s: Option<&ChannelSnapshot>, bridge_id: &str, memb
 
 /// The bridge block (`ast_manager_build_bridge_state_string`). Our bridges are two-party basic bridges.
 pub fn bridge_block(e: &mut AmiEvent, bridge_id: &str, members: usize) {
-    e.push("BridgeUniqueid", bridge_id)
-        .push("BridgeType", "basic")
-        .push("BridgeTechnology", "simple_bridge")
-        .push("BridgeCreator", "<unknown>")
-        .push("BridgeName", "<unknown>")
-        .push("BridgeNumChannels", members.to_string())
-        .push("BridgeVideoSourceMode", "none");
+    bridge_block_prefixed(e, "", bridge_id, members);
+}
+
+/// The bridge block with its field names prefixed (`Orig`, `Second` in `AttendedTransfer`).
+pub fn bridge_block_prefixed(e: &mut AmiEvent, prefix: &str, bridge_id: &str, members: usize) {
+    let fields = [
+        ("BridgeUniqueid", bridge_id.to_owned()),
+        ("BridgeType", "basic".to_owned()),
+        ("BridgeTechnology", "simple_bridge".to_owned()),
+        ("BridgeCreator", "<unknown>".to_owned()),
+        ("BridgeName", "<unknown>".to_owned()),
+        ("BridgeNumChannels", members.to_string()),
+        ("BridgeVideoSourceMode", "none".to_owned()),
+    ];
+    for (k, v) in fields {
+        e.push(format!("{prefix}{k}"), v);
+    }
 }
 
 fn originate_response(request_id: Option<&str>, o: &OriginateOutcome, ctx: &RenderContext) -> AmiEvent {

@@ -17,6 +17,11 @@ impl Channel {
         self.bridge.as_ref().map(|(id, _)| id.as_str())
     }
 
+    /// The other channel of the bridge this channel is in, if any.
+    pub fn bridge_peer(&self) -> Option<&ChannelHandle> {
+        self.bridge.as_ref().map(|(_, peer)| peer)
+    }
+
     pub(crate) fn join_bridge(&mut self, bridge_id: String, peer: ChannelHandle) {
         if self.hangup_cause().is_some() {
             self.switch.bridge_departure(&bridge_id, self.id());

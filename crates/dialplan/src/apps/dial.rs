@@ -19,16 +19,23 @@ use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use super::dial_features::{TalkEnd, TimeLimit, talk, transfer_context};
+use super::dial_features::{FeatureRole, TalkEnd, TimeLimit, talk};
 use crate::engine::Engine;
 use crate::interp::{End, run_sub};
+use switchyard_core::features::Allowed;
 
-/// What an answered callee does before it is bridged, and whom it may transfer (`t`).
+/// What an answered callee does before it is bridged, and the features it may use (`t`, `h`).
 pub(crate) struct CalleePlan {
     gosub: Option<String>,
     ready: oneshot::Sender<bool>,
-    /// With `t`: the caller, and the context a transfer dials in.
-    transfer: Option<(ChannelId, String)>,
+    role: FeatureRole,
+}
+
+impl CalleePlan {
+    /// A callee with no `U()` Gosub.
+    pub(crate) fn new(ready: oneshot::Sender<bool>, role: FeatureRole) -> Self {
+        Self { gosub: None, ready, role }
+    }
 }
 
 /// Plans of callees being dialed, by callee id.
@@ -36,6 +43,11 @@ pub(crate) struct CalleePlan {
 pub(crate) struct DialRegistry(Mutex<HashMap<ChannelId, CalleePlan>>);
 
 impl DialRegistry {
+    /// Registers the plan of a callee about to be originated with `id`.
+    pub(crate) fn insert(&self, id: ChannelId, plan: CalleePlan) {
+        self.0.lock().insert(id, plan);
+    }
+
     /// Drops a callee's plan (it hung up): the waiting caller sees the callee is gone.
     pub(crate) fn forget(&self, id: ChannelId) {
         self.0.lock().remove(&id);
@@ -52,6 +64,10 @@ pub(crate) struct DialOptions {
     pub callee_transfers: bool,
     /// `T`: the caller may blind-transfer the callee.
     pub caller_transfers: bool,
+    /// `h`: the callee may use the disconnect feature.
+    pub callee_disconnects: bool,
+    /// `H`: the caller may use the disconnect feature.
+    pub caller_disconnects: bool,
 }
 
 /// Parses option letters, some with `(args)`.
@@ -88,6 +104,8 @@ pub(crate) fn parse_options(text: &str) -> DialOptions {
             'L' => opts.limit = arg.as_deref().and_then(TimeLimit::parse),
             't' => opts.callee_transfers = true,
             'T' => opts.caller_transfers = true,
+            'h' => opts.callee_disconnects = true,
+            'H' => opts.caller_disconnects = true,
             _ => {}
         }
     }
@@ -241,8 +259,11 @@ fn start_callee(
 ) -> Result<(PendingOriginate, oneshot::Receiver<bool>), String> {
     let id = ChannelId::new_v4();
     let (tx, rx) = oneshot::channel();
-    let transfer = opts.callee_transfers.then(|| (chan.id(), chan.current().location.context.clone()));
-    e.dials.0.lock().insert(id, CalleePlan { gosub: opts.gosub.clone(), ready: tx, transfer });
+    let role = FeatureRole {
+        allowed: Allowed { transfer: opts.callee_transfers, disconnect: opts.callee_disconnects },
+        context: chan.current().location.context.clone(),
+    };
+    e.dials.insert(id, CalleePlan { gosub: opts.gosub.clone(), ready: tx, role });
     let target = OriginateTarget::App { name: "AppDial2".into(), args: "(Outgoing Line)".into() };
     let mut req = OriginateRequest::new(dest, target);
     req.channel_id = Some(id);
@@ -314,15 +335,23 @@ async fn connect(
         finish(chan, "ANSWER", start, Some(answered_at));
         return if opts.go_on { Ok(String::new()) } else { Err(chan.hangup(HangupCause::NORMAL_CLEARING)) };
     }
-    let peer = e.switch.channels().get(callee);
-    let context = transfer_context(chan, &chan.current().location.context.clone());
-    let transfer = peer.as_ref().filter(|_| opts.caller_transfers).map(|p| (p, context.as_str()));
-    let result = talk(e, chan, opts.limit.map(|l| (answered_at, l)), transfer).await;
+    let role = FeatureRole {
+        allowed: Allowed { transfer: opts.caller_transfers, disconnect: opts.caller_disconnects },
+        context: chan.current().location.context.clone(),
+    };
+    let result = talk(e, chan, opts.limit.map(|l| (answered_at, l)), &role).await;
     finish(chan, "ANSWER", start, Some(answered_at));
     match result {
         Ok(TalkEnd::TimeUp) => {
             cancel(e, &[callee]);
             Ok(String::new())
+        }
+        Ok(TalkEnd::Disconnected) => {
+            // The caller's disconnect hangs up whoever it is bridged with now (transfers may have changed it).
+            if let Some(peer) = chan.bridge_peer() {
+                let _ = peer.hangup(HangupCause::NORMAL_CLEARING, "disconnect feature");
+            }
+            if opts.go_on { Ok(String::new()) } else { Err(chan.hangup(HangupCause::NORMAL_CLEARING)) }
         }
         Ok(TalkEnd::Transferred) => Err(chan.hangup(HangupCause::NORMAL_CLEARING)),
         Ok(TalkEnd::Unbridged) if opts.go_on => Ok(String::new()),
@@ -346,10 +375,8 @@ pub(crate) fn callee<'a>(e: &'a Arc<Engine>, chan: &'a mut Channel, _args: &'a s
             }
         }
         let _ = plan.ready.send(true);
-        let caller = plan.transfer.as_ref().and_then(|(id, _)| e.switch.channels().get(*id));
-        let context = plan.transfer.as_ref().map(|(_, ctx)| transfer_context(chan, ctx)).unwrap_or_default();
-        match talk(e, chan, None, caller.as_ref().map(|c| (c, context.as_str()))).await? {
-            TalkEnd::Transferred => Err(chan.hangup(HangupCause::NORMAL_CLEARING)),
+        match talk(e, chan, None, &plan.role).await? {
+            TalkEnd::Transferred | TalkEnd::Disconnected => Err(chan.hangup(HangupCause::NORMAL_CLEARING)),
             TalkEnd::Unbridged | TalkEnd::TimeUp => Ok(String::new()),
         }
     })

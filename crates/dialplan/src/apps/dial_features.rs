@@ -1,20 +1,17 @@
 //! What `Dial` does while the two parties talk: the `L(x[:y[:z]])` time limit with its warnings, and
-//! the blind transfer feature that `t` (callee) and `T` (caller) allow: `#` then the extension, as
-//! Asterisk's built-in feature map (no features.conf) has it.
+//! the feature codes of features.conf (Asterisk's built-in map when none is configured): transfers
+//! that `t` (callee) and `T` (caller) allow, disconnect that `h`/`H` allow.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use switchyard_core::channel::{ChannelHandle, WaitFor, Woken};
-use switchyard_core::{Channel, ChannelCommand, HangupCause, Interrupted};
+use switchyard_core::channel::{WaitFor, Woken};
+use switchyard_core::features::{Allowed, CodeMatch, Feature, match_code};
+use switchyard_core::{Channel, Interrupted};
 use tokio::time::Instant;
 
+use super::transfer;
 use crate::engine::Engine;
-
-/// Asterisk's default blind transfer feature code (`blindxfer` when features.conf sets none).
-pub(crate) const BLIND_TRANSFER_CODE: char = '#';
-/// Asterisk's default `transferdigittimeout`: seconds allowed between the digits of the destination.
-const TRANSFER_DIGIT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// `L(x[:y[:z]])`: the call lasts at most `x`; a warning `y` before the end, repeated every `z`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,50 +47,148 @@ impl TimeLimit {
     }
 }
 
+/// What one party of a Dial bridge may do with feature codes, and where its transfers dial.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FeatureRole {
+    /// `t`/`T` (transfers), `h`/`H` (disconnect).
+    pub allowed: Allowed,
+    /// The context a transfer dials in when the channel has no `TRANSFER_CONTEXT`.
+    pub context: String,
+}
+
 /// How the bridged wait of one party ended.
 pub(crate) enum TalkEnd {
     /// The bridge ended (the other party left).
     Unbridged,
     /// The time limit ran out.
     TimeUp,
-    /// This party blind-transferred the other and hangs up.
+    /// This party transferred the other and hangs up.
     Transferred,
+    /// This party used the disconnect feature.
+    Disconnected,
 }
 
-/// One party's wait while bridged: warnings and the end of `limit` (caller only), and the blind
-/// transfer feature when `may_transfer` (`peer` is sent to the extension dialed in `context`).
+/// One party's wait while bridged: warnings and the end of `limit` (caller only), and the feature
+/// codes `role` allows, matched as features.conf sets them.
 pub(crate) async fn talk(
     e: &Arc<Engine>,
     chan: &mut Channel,
     limit: Option<(Instant, TimeLimit)>,
-    transfer: Option<(&ChannelHandle, &str)>,
+    role: &FeatureRole,
 ) -> Result<TalkEnd, Interrupted> {
     let mut warnings = limit.map(|(from, l)| l.warnings().into_iter().map(move |w| from + w)).into_iter().flatten();
     let mut next_warning = warnings.next();
     let end = limit.map(|(from, l)| from + l.total);
-    let want = WaitFor { unbridged: true, digit: transfer.is_some(), ..WaitFor::default() };
+    let mut codes = Codes::new(e, role);
+    let want = WaitFor { unbridged: true, digit: !codes.is_empty(), ..WaitFor::default() };
     loop {
-        let deadline = [next_warning, end].into_iter().flatten().min();
-        match chan.wait_until(deadline, want).await? {
+        let deadline = [next_warning, end, codes.deadline].into_iter().flatten().min();
+        let feature = match chan.wait_until(deadline, want).await? {
             // Every warning due is given, even late ones (a busy machine), before the end is checked.
             Woken::Timeout if next_warning.is_some_and(|w| Instant::now() >= w) => {
                 if let Some(t) = end {
                     warn_time_left(chan, t.saturating_duration_since(Instant::now()));
                 }
                 next_warning = warnings.next();
+                None
             }
             Woken::Timeout if end.is_some_and(|t| Instant::now() >= t) => return Ok(TalkEnd::TimeUp),
-            Woken::Timeout => {}
-            Woken::Digit(BLIND_TRANSFER_CODE) => {
-                if let Some((peer, context)) = transfer
-                    && let Some(exten) = transfer_destination(e, chan, context).await?
-                {
-                    blind_transfer(chan, peer, context, &exten);
-                    return Ok(TalkEnd::Transferred);
-                }
-            }
-            Woken::Digit(_) | Woken::Answered | Woken::QueuedApp => {}
+            Woken::Timeout => codes.timed_out(),
+            Woken::Digit(d) => codes.digit(d),
+            Woken::Answered | Woken::QueuedApp => None,
             Woken::Unbridged => return Ok(TalkEnd::Unbridged),
+        };
+        if let Some(f) = feature
+            && let Some(ended) = run_feature(e, chan, f, role).await?
+        {
+            return Ok(ended);
+        }
+    }
+}
+
+/// Feature digits collected so far against the codes a party may use.
+struct Codes {
+    codes: Vec<(String, Feature)>,
+    digits: String,
+    deadline: Option<Instant>,
+    timeout: std::time::Duration,
+}
+
+impl Codes {
+    fn new(e: &Engine, role: &FeatureRole) -> Self {
+        let cfg = e.switch.features();
+        let codes = cfg.featuremap.codes(role.allowed).into_iter().map(|(c, f)| (c.to_owned(), f)).collect();
+        Self { codes, digits: String::new(), deadline: None, timeout: cfg.feature_digit_timeout }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    fn table(&self) -> Vec<(&str, Feature)> {
+        self.codes.iter().map(|(c, f)| (c.as_str(), *f)).collect()
+    }
+
+    /// A digit arrived: the feature it completes, if any. Digits that start no code are dropped
+    /// (Asterisk passes them to the peer; a sim or SIP peer here gets no relayed DTMF yet).
+    fn digit(&mut self, d: char) -> Option<Feature> {
+        self.digits.push(d);
+        match match_code(&self.digits, &self.table()) {
+            CodeMatch::Exact(f) => self.reset(Some(f)),
+            CodeMatch::Partial(_) => {
+                self.deadline = Some(Instant::now() + self.timeout);
+                None
+            }
+            CodeMatch::None => self.reset(None),
+        }
+    }
+
+    /// The feature digit timeout passed: a code that was also the start of a longer one runs.
+    fn timed_out(&mut self) -> Option<Feature> {
+        if self.deadline.is_none_or(|t| Instant::now() < t) {
+            return None;
+        }
+        let found = match match_code(&self.digits, &self.table()) {
+            CodeMatch::Partial(found) => found,
+            _ => None,
+        };
+        self.reset(found)
+    }
+
+    fn reset(&mut self, f: Option<Feature>) -> Option<Feature> {
+        self.digits.clear();
+        self.deadline = None;
+        f
+    }
+}
+
+/// Runs a feature; Some when it ends this party's part in the bridge.
+async fn run_feature(
+    e: &Arc<Engine>,
+    chan: &mut Channel,
+    feature: Feature,
+    role: &FeatureRole,
+) -> Result<Option<TalkEnd>, Interrupted> {
+    if chan.bridge_peer().is_none() {
+        return Ok(None);
+    }
+    let context = transfer_context(chan, &role.context);
+    match feature {
+        Feature::Disconnect => {
+            tracing::info!(channel = %chan.current().name, "disconnect feature");
+            Ok(Some(TalkEnd::Disconnected))
+        }
+        Feature::BlindTransfer => {
+            let Some(exten) = transfer::destination(e, chan, &context).await? else { return Ok(None) };
+            transfer::blind(e, chan, &context, &exten);
+            Ok(Some(TalkEnd::Transferred))
+        }
+        Feature::AttendedTransfer => {
+            let Some(exten) = transfer::destination(e, chan, &context).await? else { return Ok(None) };
+            Ok(match transfer::attended(e, chan, &context, &exten).await? {
+                transfer::Attended::Completed => Some(TalkEnd::Transferred),
+                transfer::Attended::Back | transfer::Attended::WithTarget => None,
+            })
         }
     }
 }
@@ -103,40 +198,6 @@ pub(crate) async fn talk(
 fn warn_time_left(chan: &mut Channel, left: Duration) {
     tracing::info!(channel = %chan.current().name, "Dial time limit: {} ms left", left.as_millis());
     chan.set_var("LIMIT_WARNING_LEFT_MS", &left.as_millis().to_string());
-}
-
-/// Digits after the feature code, until they name an extension of `context` that no longer digit
-/// could extend, or the digit timeout passes. None when nothing valid was dialed.
-async fn transfer_destination(e: &Engine, chan: &mut Channel, context: &str) -> Result<Option<String>, Interrupted> {
-    let plan = e.plan();
-    let cid = chan.current().caller.number.clone();
-    let mut digits = String::new();
-    let want = WaitFor { digit: true, unbridged: true, ..WaitFor::default() };
-    loop {
-        if !digits.is_empty() && plan.exists(context, &digits, &cid) && !plan.could_match_more(context, &digits) {
-            break;
-        }
-        match chan.wait_until(Some(Instant::now() + TRANSFER_DIGIT_TIMEOUT), want).await? {
-            Woken::Digit(d) => digits.push(d),
-            Woken::Unbridged => return Ok(None),
-            _ => break,
-        }
-    }
-    if plan.exists(context, &digits, &cid) {
-        Ok(Some(digits))
-    } else {
-        tracing::info!(channel = %chan.current().name, "blind transfer: no extension '{digits}' in '{context}'");
-        Ok(None)
-    }
-}
-
-/// Sends `peer` to `exten@context` and hangs this party up (Asterisk's blind transfer).
-fn blind_transfer(chan: &mut Channel, peer: &ChannelHandle, context: &str, exten: &str) {
-    tracing::info!(channel = %chan.current().name, "blind transfer to {exten}@{context}");
-    chan.set_var("BLINDTRANSFER", &peer.snapshot().name);
-    let redirect = ChannelCommand::Redirect { context: context.to_owned(), exten: exten.to_owned(), priority: 1 };
-    let _ = peer.send(redirect);
-    chan.request_hangup(HangupCause::NORMAL_CLEARING, "blind transfer");
 }
 
 /// The context a transfer from `chan` dials in: `TRANSFER_CONTEXT` if set, else `fallback`.

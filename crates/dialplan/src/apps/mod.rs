@@ -10,6 +10,7 @@ mod goto;
 mod loops;
 mod misc;
 mod system;
+mod transfer;
 mod vars;
 
 use std::sync::Arc;

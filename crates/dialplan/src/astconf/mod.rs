@@ -2,7 +2,10 @@
 //! the IR from `[context]` blocks, `exten`/`same`/`include` lines, templates and `[globals]`.
 
 mod exten;
+mod features;
 mod lines;
+
+pub use features::{load_features, parse_features};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -80,6 +80,8 @@ pub struct DialplanConfig {
     pub asterisk: Vec<PathBuf>,
     /// FreeSWITCH XML dialplan files; glob patterns (`dialplan/*.xml`), expanded by the dialplan loader.
     pub freeswitch: Vec<PathBuf>,
+    /// Asterisk `features.conf` (feature codes, transfer timeouts); Asterisk's built-in defaults when absent.
+    pub features: Option<PathBuf>,
 }
 
 /// `[ami]`: the Asterisk Manager Interface listener.

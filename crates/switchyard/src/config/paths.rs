@@ -15,6 +15,9 @@ pub(crate) fn resolve_paths(cfg: &mut Config, base: &Path) {
     for path in cfg.dialplan.asterisk.iter_mut().chain(&mut cfg.dialplan.freeswitch) {
         *path = base.join(&*path);
     }
+    if let Some(path) = cfg.dialplan.features.as_mut() {
+        *path = base.join(&*path);
+    }
     for dir in
         [&mut cfg.media.prompts_dir, &mut cfg.media.moh_dir, &mut cfg.media.recordings_dir, &mut cfg.lua.scripts_dir]
     {
@@ -35,6 +38,9 @@ pub(crate) fn check_dialplan_files(cfg: &Config, doc: &Document<'_>) -> Result<(
             let reason = format!("file not found: {}", path.display());
             return Err(doc.invalid(&format!("dialplan.asterisk[{i}]"), reason));
         }
+    }
+    if let Some(path) = cfg.dialplan.features.as_ref().filter(|p| !p.is_file()) {
+        return Err(doc.invalid("dialplan.features", format!("file not found: {}", path.display())));
     }
     for (i, pattern) in cfg.dialplan.freeswitch.iter().enumerate() {
         let key = format!("dialplan.freeswitch[{i}]");

@@ -41,6 +41,11 @@ async fn serve(
     let switch = build_switch(&cfg);
     let dialplan = switchyard_dialplan::install(&switch, store.clone(), &cfg.dialplan.asterisk).context("dialplan")?;
     switchyard_dialplan::fsxml::install(&dialplan, &cfg.dialplan.freeswitch).context("XML dialplan")?;
+    if let Some(path) = &cfg.dialplan.features {
+        let (features, warnings) = switchyard_dialplan::astconf::load_features(path).context("features.conf")?;
+        warnings.iter().for_each(|w| tracing::warn!("{w}"));
+        switch.set_features(features);
+    }
     switchyard_media::install(&switch, media_settings(&cfg));
     switchyard_conference::install(&switch);
     let lua = switchyard_lua::LuaSettings { scripts_dir: cfg.lua.scripts_dir.clone(), ..Default::default() };

@@ -109,7 +109,7 @@ async fn dispatch(s: &mut Session, req: Request) {
         }
         Action::BlindTransfer { channel, exten, context } => transfer::blind(s, id, channel, exten, context.as_deref()),
         Action::ShowDialPlan { context, extension } => dialplan::show(s, id, context.as_deref(), extension.as_deref()),
-        Action::Atxfer { channel } => transfer::attended(s, id, channel),
+        Action::Atxfer { channel, exten, context } => transfer::attended(s, id, channel, exten, context.as_deref()),
         Action::ExtensionState { exten, context } => system::extension_state(s, id, exten, context),
         Action::Reload { module } => system::reload(s, id, module.as_deref()).await,
         Action::WaitEvent { timeout_s } => system::wait_event(s, id, *timeout_s),
