@@ -46,6 +46,8 @@ pub struct SipConfig {
     pub guest_context: Option<String>,
     /// Digest realm.
     pub realm: String,
+    /// Digest algorithms offered, in order of preference (MD5 when empty).
+    pub digest_algorithms: Vec<crate::digest::Algorithm>,
     /// Media legs.
     pub media: Arc<dyn MediaBackend>,
     /// Trunks by name.
@@ -131,6 +133,7 @@ impl SipServer {
             accounts: cfg.accounts,
             guest_context: cfg.guest_context,
             realm: cfg.realm,
+            digest_algorithms: cfg.digest_algorithms,
             secret: format!("{:032x}", rand::random::<u128>()),
             local: bound.clone(),
         };

@@ -229,7 +229,10 @@ impl Registrar {
         let tag = Some("auth");
         match failure {
             AuthFailure::Challenge { stale } => {
-                let b = response_to(req, challenge_code, tag).header(challenge_header, self.key.challenge(now, stale));
+                let mut b = response_to(req, challenge_code, tag);
+                for value in self.key.challenges(now, stale) {
+                    b = b.header(challenge_header, value);
+                }
                 (b.finish(), Vec::new())
             }
             AuthFailure::NotFound => {

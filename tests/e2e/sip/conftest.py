@@ -112,7 +112,9 @@ class Switchyard:
 
 
 @pytest.fixture
-def switchyard():
+def switchyard(request):
+    # A test module may add `[sip]` settings with a module-level SIP_EXTRA string.
+    sip_extra = getattr(request.module, "SIP_EXTRA", "")
     with tempfile.TemporaryDirectory() as tmp:
         sip_port, esl_port, trunk_port = free_udp_tcp_port(), free_port(), free_udp_tcp_port()
         ami_port = free_port()
@@ -126,7 +128,8 @@ def switchyard():
             f'[[ami.users]]\nusername = "{AMI_USER}"\nsecret = "{AMI_SECRET}"\n\n'
             f'[esl]\nenabled = true\nlisten = "127.0.0.1:{esl_port}"\npassword = "{ESL_PASSWORD}"\n\n'
             f'[sip]\nlisten = ["udp:127.0.0.1:{sip_port}", "tcp:127.0.0.1:{sip_port}"]\n'
-            'rtp_ports = "31000-31998"\n\n'
+            'rtp_ports = "31000-31998"\n'
+            f"{sip_extra}\n"
             '[[sip.users]]\nusername = "1000"\npassword = "p1000"\ncontext = "office"\n\n'
             '[[sip.users]]\nusername = "1001"\npassword = "p1001"\ncontext = "office"\n\n'
             f'[[sip.trunks]]\nname = "carrier"\nhost = "127.0.0.1"\nport = {trunk_port}\n'

@@ -33,6 +33,8 @@ pub struct EngineConfig {
     pub guest_context: Option<String>,
     /// Digest realm.
     pub realm: String,
+    /// Digest algorithms offered, in order of preference (MD5 when empty).
+    pub digest_algorithms: Vec<crate::digest::Algorithm>,
     /// Secret for nonces (random per process).
     pub secret: String,
     /// Our address per transport (for Via and Contact).
@@ -194,7 +196,8 @@ pub struct Engine {
 impl Engine {
     /// A new engine; `now` and `unix_secs` anchor its clock (nonces and bindings use seconds).
     pub fn new(cfg: EngineConfig, now: Instant, unix_secs: u64) -> Self {
-        let key = crate::digest::NonceKey::new(cfg.secret.clone(), cfg.realm.clone());
+        let key = crate::digest::NonceKey::new(cfg.secret.clone(), cfg.realm.clone())
+            .with_algorithms(cfg.digest_algorithms.clone());
         let registrar = Registrar::new(cfg.accounts.clone(), key);
         Self {
             cfg,

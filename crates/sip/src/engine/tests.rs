@@ -20,6 +20,7 @@ fn engine(now: Instant) -> Engine {
         accounts: vec![Account { username: "1000".into(), password: "p1000".into(), context: "office".into() }],
         guest_context: Some("public".into()),
         realm: "switchyard".into(),
+        digest_algorithms: Vec::new(),
         secret: "s".into(),
         local: vec![(Transport::Udp, "127.0.0.1:5060".parse().unwrap())],
     };

@@ -149,6 +149,10 @@ mod tests {
             "switchyard.toml:2: key 'sip.rtp_ports': port range '20001-30000' must start on an even port"
         );
         assert_eq!(
+            refusal("[sip]\ndigest_algorithms = [\"SHA-256\", \"SHA-512\"]\n"),
+            "switchyard.toml:2: key 'sip.digest_algorithms[1]': expected MD5 or SHA-256, got 'SHA-512'"
+        );
+        assert_eq!(
             refusal("[store]\nurl = \"mysql://db\"\n"),
             "switchyard.toml:2: key 'store.url': unsupported store url 'mysql://db': expected \
              sqlite:PATH or postgres://user:pass@host/db"

@@ -28,5 +28,5 @@ pub use model::{
     AmiConfig, AmiUser, BusConfig, Config, CoreConfig, DialplanConfig, EslConfig, GeneralConfig, LogFormat,
     MetricsConfig, SchedulerConfig, SipConfig, SipTrunk, SipUser, StoreConfig, TrunkTransport,
 };
-pub use scalars::{RtpPorts, SQLITE_IN_MEMORY, SipListen, SipTransport, StoreUrl};
+pub use scalars::{DigestAlgorithm, RtpPorts, SQLITE_IN_MEMORY, SipListen, SipTransport, StoreUrl};
 pub use validate::AMI_CLASSES;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::cidr::Cidr;
-use super::scalars::{RtpPorts, SipListen, SipTransport, StoreUrl, socket_addr};
+use super::scalars::{DigestAlgorithm, RtpPorts, SipListen, SipTransport, StoreUrl, socket_addr};
 
 /// The whole configuration. After loading, every path in it is resolved against the config file's
 /// directory (or the working directory for the embedded default) and `store.url` is always `Some`.
@@ -176,6 +176,8 @@ pub struct SipConfig {
     pub guest_context: String,
     /// Digest realm of the registrar.
     pub realm: String,
+    /// Digest algorithms offered in challenges, in order of preference (one header each).
+    pub digest_algorithms: Vec<DigestAlgorithm>,
     /// Peers reached by name.
     pub trunks: Vec<SipTrunk>,
 }
@@ -189,6 +191,7 @@ impl Default for SipConfig {
             users: Vec::new(),
             guest_context: "public".to_string(),
             realm: "switchyard".to_string(),
+            digest_algorithms: vec![DigestAlgorithm::Md5],
             trunks: Vec::new(),
         }
     }

@@ -80,6 +80,31 @@ impl fmt::Display for SipListen {
     }
 }
 
+/// A digest algorithm the registrar offers: `MD5` or `SHA-256` (RFC 8760 names, any case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DigestAlgorithm {
+    Md5,
+    Sha256,
+}
+
+impl FromStr for DigestAlgorithm {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.to_ascii_uppercase().as_str() {
+            "MD5" => Ok(Self::Md5),
+            "SHA-256" => Ok(Self::Sha256),
+            _ => Err(format!("expected MD5 or SHA-256, got '{text}'")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DigestAlgorithm {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_str(ParseWith(str::parse))
+    }
+}
+
 /// The UDP port range for RTP, written `A-B`: `1024 <= A < B <= 65535`, `A` even (RTP takes the even
 /// port of each pair, RTCP the odd one above it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -106,7 +106,9 @@ pub async fn start(cfg: &Config, switch: Switch, media: Option<Arc<dyn MediaBack
         .collect();
     let guest_context = Some(sip.guest_context.clone()).filter(|c| !c.is_empty());
     let trunks = sip.trunks.iter().map(trunk).collect();
-    let config = SipConfig { listen, accounts, guest_context, realm: sip.realm.clone(), media, trunks };
+    let digest_algorithms = sip.digest_algorithms.iter().map(|a| digest_algorithm(*a)).collect();
+    let realm = sip.realm.clone();
+    let config = SipConfig { listen, accounts, guest_context, realm, digest_algorithms, media, trunks };
     match SipServer::start(switch, config).await {
         Ok(started) => started.bound,
         Err(e) => {
@@ -116,5 +118,12 @@ pub async fn start(cfg: &Config, switch: Switch, media: Option<Arc<dyn MediaBack
             );
             Vec::new()
         }
+    }
+}
+
+fn digest_algorithm(a: crate::config::DigestAlgorithm) -> switchyard_sip::digest::Algorithm {
+    match a {
+        crate::config::DigestAlgorithm::Md5 => switchyard_sip::digest::Algorithm::Md5,
+        crate::config::DigestAlgorithm::Sha256 => switchyard_sip::digest::Algorithm::Sha256,
     }
 }
