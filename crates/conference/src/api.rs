@@ -1,5 +1,6 @@
-//! The `conference` API command with mod_conference's reply texts (conference_api.c):
-//! `conference list`, `conference <name> list|count|kick|hup|mute|unmute|deaf|undeaf|lock|unlock|play|dial`.
+//! The `conference` API command with mod_conference's reply texts (conference_api.c, FreeSWITCH 1.8 and
+//! later: `+OK …` / `-ERR …`): `conference list`,
+//! `conference <name> list|count|kick|hup|mute|unmute|deaf|undeaf|lock|unlock|play|stop|dial`.
 
 use std::time::Duration;
 
@@ -9,11 +10,12 @@ use switchyard_core::snapshot::CallerId;
 use switchyard_core::{OriginateRequest, OriginateTarget, Switch};
 
 use crate::events;
+use crate::play::{PLAY_SYNTAX, STOP_SYNTAX};
 use crate::room::{Conferences, Leave, Room};
 
 static SPEC: CommandSpec = CommandSpec {
     name: "conference",
-    syntax: "<conf name> list|count|kick|hup|mute|unmute|deaf|undeaf|lock|unlock|play|dial …",
+    syntax: "<conf name> list|count|kick|hup|mute|unmute|deaf|undeaf|lock|unlock|play|stop|dial …",
     summary: "Conference module commands",
     usage: "",
     flavor: Flavor::FreeSwitch,
@@ -29,7 +31,6 @@ const MEMBER_COMMANDS: &[(&str, &str)] = &[
     ("undeaf", "<[member_id|all]|last|non_moderator>"),
 ];
 
-const PLAY_SYNTAX: &str = "play <file_path> [async|<member_id> [nomux]]";
 const DIAL_SYNTAX: &str = "dial <endpoint_module_name>/<destination> <callerid number> <callerid name>";
 
 /// The `conference` API.
@@ -53,7 +54,7 @@ async fn dispatch(conf: &Conferences, args: &[String]) -> String {
             ("list", _) => list_all(conf, &args[1..]),
             ("help" | "commands", _) => help(),
             (_, Some("dial")) => dial(conf, name, &args[2..]).await,
-            _ => format!("Conference {name} not found\n"),
+            _ => format!("-ERR Conference {name} not found\n"),
         };
     }
     let Some(sub) = sub else { return "Conference command, not specified.\nTry 'help'\n".to_owned() };
@@ -62,18 +63,19 @@ async fn dispatch(conf: &Conferences, args: &[String]) -> String {
         "list" => list_one(conf, name, rest),
         "count" => conf.member_count(name).unwrap_or(0).to_string(),
         "lock" | "unlock" => lock(conf, name, sub == "lock"),
-        "play" => play(conf, name, rest),
+        "play" => crate::play::play(conf, name, rest).await,
+        "stop" => crate::play::stop(conf, name, rest),
         "dial" => dial(conf, name, rest).await,
         other => match MEMBER_COMMANDS.iter().find(|(n, _)| *n == other) {
             Some((cmd, syntax)) => member_command(conf, name, cmd, syntax, rest),
-            None => format!("Conference command '{}' not found.\n", args[1]),
+            None => format!("-ERR Conference command '{}' not found.\n", args[1]),
         },
     }
 }
 
 fn help() -> String {
     let mut out = String::new();
-    for line in ["list [delim <string>]|[count]", "count", "lock", "unlock", PLAY_SYNTAX, DIAL_SYNTAX] {
+    for line in ["list [delim <string>]|[count]", "count", "lock", "unlock", PLAY_SYNTAX, STOP_SYNTAX, DIAL_SYNTAX] {
         out.push_str(&format!("<conf name> {line}\n"));
     }
     for (cmd, syntax) in MEMBER_COMMANDS {
@@ -119,7 +121,7 @@ fn list_all(conf: &Conferences, args: &[String]) -> String {
         ));
         out.push_str(&member_lines(room, &delim));
     });
-    if out.is_empty() { "No active conferences.\n".to_owned() } else { out }
+    if out.is_empty() { "+OK No active conferences.\n".to_owned() } else { out }
 }
 
 fn lock(conf: &Conferences, name: &str, on: bool) -> String {
@@ -127,25 +129,12 @@ fn lock(conf: &Conferences, name: &str, on: bool) -> String {
         room.locked = on;
         events::room_event(switch, room, if on { "lock" } else { "unlock" }, vec![]);
     });
-    format!("OK {name} {}\n", if on { "locked" } else { "unlocked" })
-}
-
-fn play(conf: &Conferences, name: &str, args: &[String]) -> String {
-    let Some(file) = args.first() else { return PLAY_SYNTAX.to_owned() };
-    let is_async = args.get(1).is_some_and(|a| a.eq_ignore_ascii_case("async"));
-    if !std::path::Path::new(file).is_file() {
-        return format!("(play) File: {file} not found.\n");
-    }
-    conf.with_room(name, |room, switch| {
-        let extra = vec![("File".to_owned(), file.clone()), ("Async".to_owned(), is_async.to_string())];
-        events::room_event(switch, room, "play-file", extra);
-    });
-    format!("(play) Playing file {file}\n")
+    format!("+OK {name} {}\n", if on { "locked" } else { "unlocked" })
 }
 
 /// Originates `dialstring` into the conference and waits for the outcome (mod_conference `dial`).
 async fn dial(conf: &Conferences, name: &str, args: &[String]) -> String {
-    let Some(dialstring) = args.first() else { return format!("Bad Args\n{DIAL_SYNTAX}") };
+    let Some(dialstring) = args.first() else { return format!("-ERR Bad Args\n{DIAL_SYNTAX}") };
     let mut req = OriginateRequest::new(
         dialstring.clone(),
         OriginateTarget::App { name: "conference".to_owned(), args: name.to_owned() },
@@ -158,7 +147,7 @@ async fn dial(conf: &Conferences, name: &str, args: &[String]) -> String {
         Ok(outcome) => outcome.cause.fs_name(),
         Err(e) => e.cause().fs_name(),
     };
-    format!("Call Requested: result: [{cause}]\n")
+    format!("+OK Call Requested: result: [{cause}]\n")
 }
 
 /// Which members a target word selects: an id, `all`, `last` (the newest) or `non_moderator`.
@@ -188,7 +177,7 @@ fn member_command(conf: &Conferences, name: &str, cmd: &str, syntax: &str, args:
                     out.push_str(&text);
                     events::member_event(switch, room, id, action, vec![]);
                 }
-                None if single => out.push_str(&format!("Non-Existant ID {id}\n")),
+                None if single => out.push_str(&format!("-ERR Non-Existant ID {id}\n")),
                 None => {}
             }
         }
@@ -203,27 +192,27 @@ fn apply(room: &mut Room, id: u32, cmd: &str) -> Option<(String, &'static str)> 
     let reply = match cmd {
         "mute" => {
             (m.can_speak, m.talking) = (false, false);
-            (format!("OK mute {id}\n"), "mute-member")
+            (format!("+OK mute {id}\n"), "mute-member")
         }
         "unmute" => {
             m.can_speak = true;
-            (format!("OK unmute {id}\n"), "unmute-member")
+            (format!("+OK unmute {id}\n"), "unmute-member")
         }
         "deaf" => {
             m.can_hear = false;
-            (format!("OK deaf {id}\n"), "deaf-member")
+            (format!("+OK deaf {id}\n"), "deaf-member")
         }
         "undeaf" => {
             m.can_hear = true;
-            (format!("OK undeaf {id}\n"), "undeaf-member")
+            (format!("+OK undeaf {id}\n"), "undeaf-member")
         }
         "kick" => {
             let _ = m.leave.send(Leave::Kicked);
-            (format!("OK kicked {id}\n"), "kick-member")
+            (format!("+OK kicked {id}\n"), "kick-member")
         }
         _ => {
             let _ = m.leave.send(Leave::Hup);
-            (String::new(), "hup-member")
+            (format!("+OK hup {id}\n"), "hup-member")
         }
     };
     Some(reply)

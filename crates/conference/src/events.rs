@@ -3,6 +3,7 @@
 
 use switchyard_core::{EventKind, Switch};
 
+use crate::files::FileDone;
 use crate::member::MemberState;
 use crate::room::Room;
 
@@ -36,6 +37,29 @@ pub(crate) fn member_event(switch: &Switch, room: &Room, id: u32, action: &str, 
 /// `del-member` for a member already taken out of `room`.
 pub(crate) fn removed_member_event(switch: &Switch, room: &Room, member: &MemberState) {
     publish_member(switch, room, member, "del-member", vec![]);
+}
+
+/// `play-file-done` (conference headers, `seconds`, `milliseconds`, `samples`, `Action`, `File`,
+/// `Async: true` for an async file) or `play-file-member-done` (with the member's headers).
+pub(crate) fn file_done(switch: &Switch, room: &Room, done: &FileDone) {
+    let mut extra = vec![("File".to_owned(), done.file.clone())];
+    if done.is_async {
+        extra.push(("Async".to_owned(), "true".to_owned()));
+    }
+    let member = done.member.and_then(|id| room.member(id));
+    let action = if done.member.is_some() { "play-file-member-done" } else { "play-file-done" };
+    let mut conference = room_headers(room);
+    conference.extend(done.duration_headers());
+    let (member_headers, snapshot) = match member {
+        Some(m) => {
+            let floor = if room.floor == Some(m.id) { "true" } else { "false" };
+            conference.push(("Floor".to_owned(), floor.to_owned()));
+            (m.event_headers(), Some(m.channel.snapshot()))
+        }
+        None => (Vec::new(), None),
+    };
+    let kind = EventKind::Conference { action: action.to_owned(), conference, member: member_headers, extra };
+    switch.bus().publish(kind, snapshot);
 }
 
 fn publish_member(switch: &Switch, room: &Room, m: &MemberState, action: &str, extra: Vec<(String, String)>) {

@@ -14,14 +14,18 @@ mod api;
 mod app;
 mod args;
 mod events;
+mod files;
+mod floor;
 mod member;
 mod mix;
 mod mixing;
+mod play;
 mod room;
 
 use std::sync::Arc;
 
 use switchyard_core::Switch;
+pub use switchyard_media::prompts::Library;
 
 pub use args::{JoinFlags, JoinRequest};
 
@@ -55,8 +59,9 @@ pub mod bench {
 pub use room::{Conferences, Leave};
 
 /// Registers the `conference` application and API command on `switch`; returns the conference table.
-pub fn install(switch: &Switch) -> Conferences {
-    let conferences = Conferences::new(switch.clone());
+/// `conference <name> play` finds its files with `sounds` (the prompts directory, as `playback`).
+pub fn install(switch: &Switch, sounds: Library) -> Conferences {
+    let conferences = Conferences::new(switch.clone(), sounds);
     switch.apps().register(Arc::new(app::ConferenceApp(conferences.clone())));
     switch.commands().register(Arc::new(api::ConferenceCommand(conferences.clone())));
     conferences

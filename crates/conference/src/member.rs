@@ -21,6 +21,8 @@ pub(crate) struct MemberState {
     pub(crate) volume_in: i32,
     pub(crate) volume_out: i32,
     pub(crate) energy: i32,
+    /// The score of its last frame (`Current-Energy`).
+    pub(crate) score: u32,
     /// Tells the member's application to leave.
     pub(crate) leave: mpsc::UnboundedSender<Leave>,
 }
@@ -68,11 +70,12 @@ impl MemberState {
             ("Speak", b(self.can_speak)),
             ("Talking", b(self.talking)),
             ("Mute-Detect", b(false)),
+            ("Hold", b(false)),
             ("Member-ID", self.id.to_string()),
             ("Member-Type", member_type.to_owned()),
             ("Member-Ghost", b(false)),
             ("Energy-Level", self.energy.to_string()),
-            ("Current-Energy", "0".to_owned()),
+            ("Current-Energy", self.score.to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

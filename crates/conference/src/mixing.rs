@@ -1,5 +1,5 @@
-//! The task that drives a conference's mixer every 20 ms while any member has media, and turns the
-//! talking changes it finds into events.
+//! The task that drives a conference's mixer every 20 ms while any member has media or a file plays,
+//! and hands what each period found (talking, energy, ended files) to the conference table.
 
 use std::time::Duration;
 
@@ -18,12 +18,10 @@ pub(crate) fn start(conferences: Conferences, name: String, bus: MixBus) {
         tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if bus.len() == 0 && conferences.mixing_idle(&name) {
+            if conferences.mixing_idle(&name) {
                 return;
             }
-            for talk in bus.tick() {
-                conferences.set_talking(&name, talk.id, talk.talking);
-            }
+            conferences.after_tick(&name, bus.tick());
         }
     });
 }

@@ -7,12 +7,15 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use parking_lot::Mutex;
 use switchyard_core::{ChannelHandle, Switch};
+use switchyard_media::prompts::Library;
 use tokio::sync::mpsc;
 
 use crate::args::JoinRequest;
 use crate::events;
+use crate::files::{FilePlay, Stop};
+use crate::floor;
 use crate::member::{DEFAULT_ENERGY, MemberState};
-use crate::mix::MixBus;
+use crate::mix::{MixBus, TickReport};
 
 /// Why a member's application is told to leave.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +65,8 @@ impl Room {
 
 struct Inner {
     switch: Switch,
+    /// Where `conference <name> play` finds its files (the prompts directory).
+    sounds: Library,
     rooms: Mutex<BTreeMap<String, Room>>,
     /// Member ids are unique across all conferences, from 1 (FreeSWITCH's `id_pool`).
     next_id: AtomicU32,
@@ -91,14 +96,19 @@ impl Drop for Membership {
 pub(crate) struct Locked;
 
 impl Conferences {
-    /// An empty table for `switch`.
-    pub fn new(switch: Switch) -> Self {
-        Self(Arc::new(Inner { switch, rooms: Mutex::new(BTreeMap::new()), next_id: AtomicU32::new(0) }))
+    /// An empty table for `switch`, playing files found by `sounds`.
+    pub fn new(switch: Switch, sounds: Library) -> Self {
+        Self(Arc::new(Inner { switch, sounds, rooms: Mutex::new(BTreeMap::new()), next_id: AtomicU32::new(0) }))
     }
 
     /// The switch.
     pub fn switch(&self) -> &Switch {
         &self.0.switch
+    }
+
+    /// Where files are found.
+    pub(crate) fn sounds(&self) -> &Library {
+        &self.0.sounds
     }
 
     /// Names of the live conferences, sorted.
@@ -167,29 +177,37 @@ impl Conferences {
             volume_in: 0,
             volume_out: 0,
             energy: DEFAULT_ENERGY,
+            score: 0,
             leave: tx,
         };
         room.end_count += usize::from(member.endconf);
         if let Some(port) = member.channel.media() {
             room.mix.add(id, port, member.energy, member.can_hear, member.can_speak);
-            if !std::mem::replace(&mut room.mixing, true) {
-                crate::mixing::start(self.clone(), room.name.clone(), room.mix.clone());
-            }
+            self.ensure_mixing(room);
         }
         room.members.insert(0, member);
         events::member_event(switch, room, id, "add-member", vec![]);
-        // Without audio to score, the floor goes to whoever is present when nobody holds it.
-        room.floor.get_or_insert(id);
+        if room.floor.is_none() {
+            floor::set_holder(switch, room, Some(id));
+        }
         let uuid = room.uuid.clone();
         Ok(Membership { conferences: self.clone(), name: req.name.clone(), id, uuid, leave: rx })
     }
 
-    /// Called by the mixing task when no member has media left: true when it should stop (checked
-    /// under the table's lock, so a member joining meanwhile restarts nothing twice).
+    /// Starts the mixing task of `room` unless it runs.
+    fn ensure_mixing(&self, room: &mut Room) {
+        if !std::mem::replace(&mut room.mixing, true) {
+            crate::mixing::start(self.clone(), room.name.clone(), room.mix.clone());
+        }
+    }
+
+    /// Called by the mixing task every period: true when it should stop (the room is gone, or has no
+    /// member with media and no file). Checked under the table's lock, so a member joining or a file
+    /// queued meanwhile restarts nothing twice.
     pub(crate) fn mixing_idle(&self, name: &str) -> bool {
         let mut rooms = self.0.rooms.lock();
         match rooms.get_mut(name) {
-            Some(room) if room.mix.len() > 0 => false,
+            Some(room) if !room.mix.is_idle() => false,
             Some(room) => {
                 room.mixing = false;
                 true
@@ -198,13 +216,52 @@ impl Conferences {
         }
     }
 
-    /// Records a talking change found by the mixer and publishes `start-talking`/`stop-talking`.
-    pub(crate) fn set_talking(&self, name: &str, id: u32, talking: bool) {
+    /// Queues `play` in conference `name` (mixing starts if needed); false when there is no such
+    /// conference or no such member.
+    pub(crate) fn play(&self, name: &str, play: FilePlay) -> bool {
+        let mut rooms = self.0.rooms.lock();
+        let Some(room) = rooms.get_mut(name) else { return false };
+        if play.member.is_some_and(|id| room.member(id).is_none()) {
+            return false;
+        }
+        room.mix.play(play);
+        self.ensure_mixing(room);
+        true
+    }
+
+    /// Ends files of conference `name` (or of one member); how many.
+    pub(crate) fn stop(&self, name: &str, which: Stop, member: Option<u32>) -> u32 {
+        self.with_room(name, |room, _| room.mix.stop(which, member)).unwrap_or(0)
+    }
+
+    /// Applies what a mixing period found: talking changes (`start-talking`/`stop-talking`), each
+    /// member's current energy, the floor, and the files that ended (`play-file-done`…).
+    pub(crate) fn after_tick(&self, name: &str, report: TickReport) {
         self.with_room(name, |room, switch| {
-            if let Some(m) = room.member_mut(id) {
-                m.talking = talking;
-                let action = if talking { "start-talking" } else { "stop-talking" };
-                events::member_event(switch, room, id, action, vec![]);
+            for talk in &report.talks {
+                if let Some(m) = room.member_mut(talk.id) {
+                    m.talking = talk.talking;
+                    let action = if talk.talking { "start-talking" } else { "stop-talking" };
+                    events::member_event(switch, room, talk.id, action, vec![]);
+                }
+            }
+            for &(id, score, _) in &report.scores {
+                if let Some(m) = room.member_mut(id) {
+                    m.score = score;
+                }
+            }
+            let smoothed: Vec<(u32, u32)> = room
+                .members
+                .iter()
+                .map(|m| (m.id, report.scores.iter().find(|s| s.0 == m.id).map_or(0, |s| s.2)))
+                .collect();
+            let holder = floor::next_holder(room.floor, &smoothed);
+            if holder != room.floor {
+                holder.inspect(|id| room.mix.reset_score(*id));
+                floor::set_holder(switch, room, holder);
+            }
+            for done in &report.ended {
+                events::file_done(switch, room, done);
             }
         });
     }
@@ -218,10 +275,12 @@ impl Conferences {
         let Some(pos) = room.members.iter().position(|m| m.id == id) else { return };
         let member = room.members.remove(pos);
         room.mix.remove(id);
-        if room.floor == Some(id) {
-            room.floor = room.members.first().map(|m| m.id);
-        }
         events::removed_member_event(switch, room, &member);
+        if room.floor == Some(id) {
+            floor::set_holder(switch, room, None);
+            let next = room.members.first().map(|m| m.id);
+            floor::set_holder(switch, room, next);
+        }
         if member.endconf {
             room.end_count -= 1;
             if room.end_count == 0 {

@@ -77,6 +77,69 @@ fn loudness(payload: &[u8]) -> i64 {
     payload.iter().map(|b| i64::from(g711::ulaw_decode(*b)).abs()).sum::<i64>() / payload.len().max(1) as i64
 }
 
+fn switch() -> Switch {
+    Switch::new(SwitchConfig {
+        info: SwitchInfo {
+            version: "0.1.0".into(),
+            hostname: "test".into(),
+            core_uuid: "00000000-0000-4000-8000-000000000000".into(),
+            max_channels: 0,
+        },
+        bus: BusConfig::default(),
+        clock: Arc::new(SystemClock),
+    })
+}
+
+/// The headers of the next conference event with `action` (conference, member and extra headers).
+async fn next_action(sub: &mut switchyard_core::Subscription, want: &str) -> Vec<(String, String)> {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let BusItem::Event(e) = sub.recv().await
+                && let EventKind::Conference { action, conference, member, extra } = &e.kind
+                && action == want
+            {
+                return conference.iter().chain(member).chain(extra).cloned().collect();
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no {want} event"))
+}
+
+fn header<'a>(h: &'a [(String, String)], name: &str) -> &'a str {
+    h.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+#[tokio::test]
+async fn the_floor_moves_to_a_loud_member_from_a_quiet_holder() {
+    let sw = switch();
+    switchyard_conference::install(&sw, no_sounds());
+    let tech = Arc::new(RtpTech::default());
+    sw.techs().register(tech.clone());
+    let engine = engine().await;
+    let (quiet_rtp, loud_rtp) = (engine.open().unwrap(), engine.open().unwrap());
+    let quiet = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let loud = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let mut sub = sw.bus().subscribe("t");
+    join(&sw, &tech, &quiet_rtp, &quiet, "floor").await;
+    let first = next_action(&mut sub, "floor-change").await;
+    assert_eq!((header(&first, "Old-ID"), header(&first, "New-ID")), ("none", "1"));
+    join(&sw, &tech, &loud_rtp, &loud, "floor").await;
+    let voice = vec![g711::ulaw_encode(3000); 160];
+    let sender = tokio::spawn(async move {
+        for seq in 0u16..500 {
+            loud.send_to(&packet(seq, &voice), loud_rtp.local_addr()).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    let change = next_action(&mut sub, "floor-change").await;
+    sender.abort();
+    assert_eq!((header(&change, "Old-ID"), header(&change, "New-ID")), ("1", "2"));
+    assert_eq!((header(&change, "Member-ID"), header(&change, "Floor")), ("2", "true"));
+    let energy: u32 = header(&change, "Current-Energy").parse().unwrap();
+    assert!((2500..3500).contains(&energy), "{energy}");
+}
+
 #[tokio::test]
 async fn a_member_hears_the_other_mixed_and_the_talker_starts_talking() {
     let sw = Switch::new(SwitchConfig {
@@ -89,7 +152,7 @@ async fn a_member_hears_the_other_mixed_and_the_talker_starts_talking() {
         bus: BusConfig::default(),
         clock: Arc::new(SystemClock),
     });
-    switchyard_conference::install(&sw);
+    switchyard_conference::install(&sw, no_sounds());
     let tech = Arc::new(RtpTech::default());
     sw.techs().register(tech.clone());
     let engine = engine().await;
@@ -134,4 +197,9 @@ async fn a_member_hears_the_other_mixed_and_the_talker_starts_talking() {
     .await
     .expect("start-talking");
     assert_eq!(action.as_deref(), Some("1"));
+}
+
+/// A sound library over a directory that does not exist (absolute paths still resolve).
+fn no_sounds() -> switchyard_conference::Library {
+    switchyard_conference::Library::new("/nonexistent".into(), "/nonexistent".into())
 }

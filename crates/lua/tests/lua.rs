@@ -30,7 +30,8 @@ fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
     let settings = LuaSettings { scripts_dir: dir.path().to_owned(), hangup_grace: Duration::from_millis(100) };
     switchyard_lua::install(&sw, settings);
-    switchyard_conference::install(&sw);
+    let sounds = switchyard_conference::Library::new(dir.path().to_owned(), dir.path().to_owned());
+    switchyard_conference::install(&sw, sounds);
     Env { sw, dir }
 }
 
@@ -264,6 +265,6 @@ async fn session_execute_runs_an_application_such_as_conference() {
     })
     .await;
     e.sw.channels().get(id).unwrap().hangup(HangupCause::NORMAL_CLEARING, "test").unwrap();
-    until("the room is gone", async || e.api("conference list").await == "No active conferences.\n").await;
+    until("the room is gone", async || e.api("conference list").await == "+OK No active conferences.\n").await;
     drop(e.dir);
 }

@@ -120,12 +120,12 @@ def test_invitee_pressing_1_in_time_joins_conference_test1(esl):
     assert api(conn, "conference test1 count") == "1"
     assert api(conn, f"uuid_getvar {uuid} invite_result") == "accepted"
     assert api(conn, "show tasks") == "\n0 total.\n"
-    assert api(conn, f"conference test1 kick {member_id}") == f"OK kicked {member_id}\n"
+    assert api(conn, f"conference test1 kick {member_id}") == f"+OK kicked {member_id}\n"
     # The extension's next action is `hangup`: the kicked member's call ends normally.
     ended = events.wait("CHANNEL_HANGUP_COMPLETE", **{"Unique-ID": uuid})
     assert ended.headers["Hangup-Cause"] == "NORMAL_CLEARING"
     events.wait("CUSTOM", **{"Action": "conference-destroy", "Conference-Name": "test1"})
-    assert api(conn, "conference list") == "No active conferences.\n"
+    assert api(conn, "conference list") == "+OK No active conferences.\n"
 
 
 def test_invitee_not_pressing_is_hung_up_by_sched_hangup_and_no_task_remains(esl):

@@ -47,7 +47,8 @@ async fn serve(
         switch.set_features(features);
     }
     switchyard_media::install(&switch, media_settings(&cfg));
-    switchyard_conference::install(&switch);
+    let sounds = switchyard_media::prompts::Library::new(cfg.media.prompts_dir.clone(), cfg.media.moh_dir.clone());
+    switchyard_conference::install(&switch, sounds);
     let lua = switchyard_lua::LuaSettings { scripts_dir: cfg.lua.scripts_dir.clone(), ..Default::default() };
     switchyard_lua::install(&switch, lua);
     let control_path = cfg.general.data_dir.join(crate::control_proto::SOCKET_NAME);
