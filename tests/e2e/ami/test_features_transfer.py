@@ -1,0 +1,158 @@
+"""In-call transfers through the real binary with a features.conf, watched with panoramisk: the AMI
+Atxfer action starts an attended transfer on a Dial(…,T) caller (the atxfer code and the extension
+queued as DTMF, as Asterisk does), and hanging the transferer up leaves the transferee with the target
+(AttendedTransfer); a sim caller's DTMF blind-transfers its callee (BlindTransfer)."""
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from panoramisk import Manager
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from switchyard_proc import free_port, running  # noqa: E402
+
+EXTENSIONS = """
+[xfer]
+exten => 1,1,Dial(sim/bob,20,T)
+exten => 2,1,Dial(sim/dave,20,T)
+exten => 42,1,Answer()
+same => n,Wait(20)
+exten => 43,1,Answer()
+same => n,Wait(0.2)
+"""
+
+# The sample file's codes (features.conf.sample): atxfer is off unless configured.
+FEATURES = """
+[general]
+featuredigittimeout = 500
+[featuremap]
+blindxfer => #1
+atxfer => *2
+"""
+
+
+@pytest.fixture
+def xfer_switch():
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        config = Path(tmp) / "switchyard.toml"
+        (Path(tmp) / "extensions.conf").write_text(EXTENSIONS)
+        (Path(tmp) / "features.conf").write_text(FEATURES)
+        config.write_text(
+            '[general]\ndata_dir = "data"\n\n'
+            '[dialplan]\nasterisk = ["extensions.conf"]\nfeatures = "features.conf"\n\n'
+            "[esl]\nenabled = false\n\n"
+            f'[ami]\nenabled = true\nlisten = "127.0.0.1:{port}"\n\n'
+            '[[ami.users]]\nusername = "xfer"\nsecret = "xfer-s3cret"\n'
+        )
+        with running(config, pytest.fail):
+            yield port
+
+
+async def manager(port):
+    m = Manager(host="127.0.0.1", port=port, username="xfer", secret="xfer-s3cret", ping_delay=1000)
+    await m.connect()
+    return m
+
+
+class Waiter:
+    """Collects events and wakes whoever waits for one that matches."""
+
+    def __init__(self, m, names):
+        self.seen = []
+        self.changed = asyncio.Event()
+        for name in names:
+            m.register_event(name, self.on_event)
+
+    def on_event(self, _, msg):
+        self.seen.append(msg)
+        self.changed.set()
+
+    async def first(self, pred):
+        while True:
+            for msg in self.seen:
+                if pred(msg):
+                    return msg
+            self.changed.clear()
+            await self.changed.wait()
+
+
+def test_atxfer_then_transferer_hangup_leaves_transferee_with_target(xfer_switch):
+    async def go():
+        m = await manager(xfer_switch)
+        w = Waiter(m, ["BridgeEnter", "AttendedTransfer", "Hangup"])
+        await m.send_action({"Action": "Originate", "Channel": "sim/alice", "Context": "xfer", "Exten": "1",
+                             "Priority": "1", "Async": "true"})
+        bob = await w.first(lambda e: e.event == "BridgeEnter" and e.channel.startswith("sim/bob"))
+        alice = (await w.first(lambda e: e.event == "BridgeEnter" and e.channel.startswith("sim/alice"))).channel
+        # panoramisk reads any "… successfully queued" reply as an async originate's unless the action says
+        # Async: false (it would fail the same way against Asterisk's identical reply).
+        atxfer = {"Action": "Atxfer", "Channel": alice, "Exten": "42", "Context": "xfer", "Async": "false"}
+        reply = await m.send_action(atxfer)
+        assert reply.message == "Atxfer successfully queued", reply
+        target = await w.first(lambda e: e.event == "BridgeEnter" and e.channel.startswith("Local/42@xfer")
+                               and e.channel.endswith(";1"))
+        await m.send_action({"Action": "Hangup", "Channel": alice})
+        done = await w.first(lambda e: e.event == "AttendedTransfer")
+        joined = await w.first(lambda e: e.event == "BridgeEnter" and e.channel == bob.channel
+                               and e.bridgeuniqueid == done.destbridgeuniqueid)
+        await m.send_action({"Action": "Hangup", "Channel": bob.channel})
+        m.close()
+        return bob, alice, target, done, joined
+
+    bob, alice, target, done, joined = asyncio.run(asyncio.wait_for(go(), 30))
+    assert done.result == "Success"
+    assert done.origtransfererchannel == alice and done.secondtransfererchannel == alice
+    assert done.transfereechannel == bob.channel
+    assert done.transfertargetchannel == target.channel
+    assert done.origbridgeuniqueid == bob.bridgeuniqueid
+    assert done.secondbridgeuniqueid == target.bridgeuniqueid
+    assert done.isexternal == "No" and done.desttype == "Bridge"
+    assert joined.bridgenumchannels in ("1", "2")
+
+
+def test_a_callers_blindxfer_digits_send_the_callee_to_the_extension(xfer_switch):
+    async def go():
+        m = await manager(xfer_switch)
+        w = Waiter(m, ["BlindTransfer", "Newexten"])
+        await m.send_action({"Action": "Originate", "Channel": "sim/carol?dtmf=#143&dtmf_delay=300ms&dtmf_gap=20ms",
+                             "Context": "xfer", "Exten": "2", "Priority": "1", "Async": "true"})
+        blind = await w.first(lambda e: e.event == "BlindTransfer")
+        landed = await w.first(lambda e: e.event == "Newexten" and e.extension == "43"
+                               and e.channel.startswith("sim/dave"))
+        m.close()
+        return blind, landed
+
+    blind, landed = asyncio.run(asyncio.wait_for(go(), 30))
+    assert blind.result == "Success" and blind.isexternal == "No"
+    assert blind.transfererchannel.startswith("sim/carol") and blind.transfereechannel == landed.channel
+    assert (blind.context, blind.extension) == ("xfer", "43")
+    assert blind.bridgenumchannels == "2"
+
+
+def test_atxfer_without_an_atxfer_code_is_refused_as_asterisk_does(tmp_path):
+    port = free_port()
+    (tmp_path / "extensions.conf").write_text(EXTENSIONS)
+    config = tmp_path / "switchyard.toml"
+    config.write_text(
+        '[general]\ndata_dir = "data"\n\n[dialplan]\nasterisk = ["extensions.conf"]\n\n[esl]\nenabled = false\n\n'
+        f'[ami]\nenabled = true\nlisten = "127.0.0.1:{port}"\n\n'
+        '[[ami.users]]\nusername = "xfer"\nsecret = "xfer-s3cret"\n'
+    )
+
+    async def go():
+        m = await manager(port)
+        w = Waiter(m, ["BridgeEnter"])
+        await m.send_action({"Action": "Originate", "Channel": "sim/alice?hangup=3s", "Context": "xfer", "Exten": "1",
+                             "Priority": "1", "Async": "true"})
+        alice = (await w.first(lambda e: e.event == "BridgeEnter" and e.channel.startswith("sim/alice"))).channel
+        reply = await m.send_action({"Action": "Atxfer", "Channel": alice, "Exten": "42"})
+        m.close()
+        return reply
+
+    with running(config, pytest.fail):
+        reply = asyncio.run(asyncio.wait_for(go(), 20))
+    assert reply.response == "Error" and reply.message == "No attended transfer feature code found"
