@@ -241,7 +241,7 @@ impl Engine {
             Some(407) => ("Proxy-Authenticate", "Proxy-Authorization"),
             _ => ("WWW-Authenticate", "Authorization"),
         };
-        let Some(ch) = crate::digest::pick_challenge(challenge.header_values(header)) else { return false };
+        let Some(ch) = crate::digest::pick_challenge(challenge.headers_named(header)) else { return false };
         let crate::wire::StartLine::Request { uri, .. } = &inv.start else { return false };
         let value = crate::digest::answer_challenge(&ch, "INVITE", uri, &user, &password);
         let cseq = inv.cseq().0 + 1;
