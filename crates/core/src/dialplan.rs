@@ -9,4 +9,9 @@ pub trait DialplanEngine: Send + Sync + 'static {
     fn run<'a>(&'a self, chan: &'a mut Channel) -> BoxFuture<'a, ()>;
     /// Runs what must happen at hangup (the `h` extension, hangup handlers), before the final event.
     fn run_hangup<'a>(&'a self, chan: &'a mut Channel) -> BoxFuture<'a, ()>;
+    /// Whether `exten` exists in `context` (checked before a transfer sends a channel there);
+    /// `None` when the engine cannot tell without running it (the default).
+    fn extension_exists(&self, _context: &str, _exten: &str) -> Option<bool> {
+        None
+    }
 }

@@ -77,4 +77,8 @@ impl DialplanEngine for EngineHook {
     fn run_hangup<'a>(&'a self, chan: &'a mut Channel) -> BoxFuture<'a, ()> {
         Box::pin(crate::interp::run_hangup(&self.0, chan))
     }
+
+    fn extension_exists(&self, context: &str, exten: &str) -> Option<bool> {
+        Some(self.0.plan().exists(context, exten, ""))
+    }
 }

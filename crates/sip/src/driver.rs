@@ -23,6 +23,8 @@ use crate::tech::{Plan, SipEndpoint, SipTech};
 use crate::transport::{Inbound, Transports};
 use crate::wire::Transport;
 
+mod services;
+
 /// A `[[sip.trunks]]` entry: a peer reached by name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trunk {
@@ -57,8 +59,17 @@ pub struct SipConfig {
 /// Messages to the driver task.
 pub(crate) enum DriverMsg {
     Net(Inbound),
-    Local { key: CallKey, event: CallEvent },
-    Originate { key: CallKey, plan: Plan, handle: ChannelHandle },
+    Local {
+        key: CallKey,
+        event: CallEvent,
+    },
+    Originate {
+        key: CallKey,
+        plan: Plan,
+        handle: ChannelHandle,
+    },
+    /// A request an event asked for (ESL `sendevent SEND_MESSAGE`, `NOTIFY`, `MESSAGE_WAITING`).
+    Send(crate::sendevent::Outgoing),
 }
 
 /// State shared with the techs.
@@ -93,6 +104,8 @@ pub struct SipStarted {
 struct Slot {
     handle: Option<ChannelHandle>,
     leg: Box<dyn MediaLeg>,
+    /// The registrar account on the far end (the caller of an inbound call, the user dialed).
+    account: Option<String>,
 }
 
 struct Driver {
@@ -118,6 +131,7 @@ impl SipServer {
                 }
             }
         });
+        let tx_for_events = tx.clone();
         let shared = Arc::new(Shared {
             tx,
             media: cfg.media.clone(),
@@ -138,6 +152,8 @@ impl SipServer {
             local: bound.clone(),
         };
         let engine = Engine::new(ecfg, Instant::now(), unix);
+        let host = bound.first().map_or_else(|| "127.0.0.1".to_owned(), |(_, a)| a.ip().to_string());
+        services::forward_events(&switch, tx_for_events, host);
         let driver = Driver { switch, engine, shared, transports, net_tx, slots: HashMap::new() };
         tokio::spawn(driver.run(rx));
         Ok(SipStarted { bound })
@@ -179,12 +195,17 @@ impl Driver {
             DriverMsg::Net(p) => self.feed(Input::Packet { transport: p.transport, source: p.source, data: p.data }),
             DriverMsg::Local { key, event } => self.feed(Input::Local { key, event }),
             DriverMsg::Originate { key, plan, handle } => self.originate(key, plan, handle),
+            DriverMsg::Send(out) => self.send_request(out),
         }
     }
 
     fn originate(&mut self, key: CallKey, plan: Plan, handle: ChannelHandle) {
         let Plan { route, leg, fs_style } = plan;
         let mut auth = None;
+        let account = match &route {
+            Route::Registered { user } => Some(user.clone()),
+            _ => None,
+        };
         let target = match route {
             Route::Direct { user, addr } => Some((user, addr, Transport::Udp)),
             Route::Trunk { user, trunk } => self.shared.trunks.get(&trunk).map(|t| {
@@ -211,7 +232,7 @@ impl Driver {
         };
         let (caller_number, caller_name) = (caller.number, caller.name);
         let target = OutboundTarget { request_uri, dest, transport, caller_number, caller_name, auth };
-        self.slots.insert(key, Slot { handle: Some(handle), leg });
+        self.slots.insert(key, Slot { handle: Some(handle), leg, account });
         self.feed(Input::Originate { key, target, media });
     }
 
@@ -236,6 +257,8 @@ impl Driver {
                 }
             }
             Output::Registrar(ev) => self.publish(ev),
+            Output::Publish { key, name, headers, body } => self.publish_event(key, name, headers, body),
+            Output::Refer { key, exten, uri } => return Some(self.refer(key, &exten, &uri)),
             Output::Location { user, bindings } => {
                 let mut loc = self.shared.location.write();
                 match bindings.is_empty() {
@@ -288,7 +311,7 @@ impl Driver {
             Ok(handle) => {
                 leg.set_dtmf_sink(handle.clone());
                 let media = leg.local_addr();
-                self.slots.insert(key, Slot { handle: Some(handle), leg });
+                self.slots.insert(key, Slot { handle: Some(handle), leg, account: call.account });
                 Input::Accepted { key, media }
             }
             Err(e) => {

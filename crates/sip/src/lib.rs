@@ -11,7 +11,8 @@
 //!   rsipstack's transaction and dialog layers: they own sockets and spawn tasks per transaction, while
 //!   a single state machine fed by one task is simpler to test without a network, parses each message
 //!   once, and has no task or thread per call.
-//! - [`registrar`], [`digest`], [`sdp`], [`causes`]: sans-io pieces the engine uses.
+//! - [`registrar`], [`digest`], [`sdp`], [`causes`]: sans-io pieces the engine uses; [`sendevent`]: the
+//!   events (ESL `sendevent`) that make SIP send MESSAGE or NOTIFY.
 //! - [`transport`], [`driver`], [`tech`], [`media`]: the async shell: sockets (UDP with a 4 MiB receive
 //!   buffer, TCP), the task that runs the engine and creates channels, the dial-string techs, and the
 //!   seam to the media engine.
@@ -26,6 +27,7 @@ pub mod engine;
 pub mod media;
 pub mod registrar;
 pub mod sdp;
+pub mod sendevent;
 pub mod tech;
 pub mod transport;
 pub mod wire;

@@ -138,6 +138,16 @@ impl DialplanEngine for Router {
     fn run_hangup<'a>(&'a self, chan: &'a mut Channel) -> BoxFuture<'a, ()> {
         Box::pin(crate::interp::run_hangup(&self.0.asterisk, chan))
     }
+
+    /// Known for extensions.conf; with XML loaded a missing extension is unknown (XML conditions
+    /// need the channel), an existing one in extensions.conf is enough.
+    fn extension_exists(&self, context: &str, exten: &str) -> Option<bool> {
+        let in_asterisk = self.0.asterisk.plan().exists(context, exten, "");
+        match in_asterisk || self.0.plan().contexts.is_empty() {
+            true => Some(in_asterisk),
+            false => None,
+        }
+    }
 }
 
 /// Moves the channel to `exten` in `context` of dialplan `kind` and returns the interruption that

@@ -13,7 +13,7 @@ use crate::sdp::{self, Negotiated};
 use crate::wire::{AGENT, Message, MessageBuilder, Transport, response_to};
 
 /// Methods we accept.
-pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, MESSAGE, NOTIFY, UPDATE, REGISTER";
+pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, MESSAGE, NOTIFY, REFER, UPDATE, REGISTER";
 
 /// Where a call is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +69,8 @@ pub struct Call {
     pub cancel_pending: bool,
     /// Credentials for one 401/407 challenge to our INVITE (taken when used).
     pub auth: Option<(String, String)>,
+    /// CSeq numbers of our NOTIFYs still waiting for a response (REFER progress).
+    pub notify_cseqs: Vec<u32>,
 }
 
 /// A random token for tags and branches.
@@ -105,6 +107,16 @@ pub fn info_digit(content_type: &str, body: &[u8]) -> Option<char> {
 impl Engine {
     /// Builds a request inside the call's dialog.
     pub(super) fn dialog_request(&mut self, key: CallKey, method: &str) -> Option<(Bytes, Transport, SocketAddr)> {
+        let (b, transport, peer) = self.dialog_builder(key, method)?;
+        Some((b.finish(), transport, peer))
+    }
+
+    /// Starts a request inside the call's dialog (the caller adds headers and a body).
+    pub(super) fn dialog_builder(
+        &mut self,
+        key: CallKey,
+        method: &str,
+    ) -> Option<(MessageBuilder, Transport, SocketAddr)> {
         let local = self.local_addr(self.calls.get(&key)?.transport);
         let call = self.calls.get_mut(&key)?;
         call.local_cseq += 1;
@@ -117,7 +129,7 @@ impl Engine {
             .header("Call-ID", &call.call_id)
             .header("CSeq", format_args!("{} {method}", call.local_cseq))
             .header("User-Agent", AGENT);
-        Some((b.finish(), call.transport, call.peer))
+        Some((b, call.transport, call.peer))
     }
 
     /// Sends BYE and waits for its response.
@@ -141,6 +153,9 @@ impl Engine {
             }
             self.timers.stop(&TimerId::Request(key, "BYE"));
             self.timers.stop(&TimerId::Request(key, "CANCEL"));
+            for cseq in call.notify_cseqs {
+                self.timers.stop(&TimerId::Notify(key, cseq));
+            }
             self.out.push(Output::Ended { key });
         }
     }
@@ -164,7 +179,10 @@ impl Engine {
                 }
                 self.respond(now, transport, source, msg, response_to(msg, 200, None).finish());
             }
-            "REFER" | "SUBSCRIBE" | "PRACK" => {
+            "MESSAGE" => self.on_message(now, transport, source, msg, Some(key)),
+            "NOTIFY" => self.on_notify(now, transport, source, msg, Some(key)),
+            "REFER" => self.on_refer(now, key, transport, source, msg),
+            "SUBSCRIBE" | "PRACK" => {
                 let b = response_to(msg, 405, None).header("Allow", ALLOW);
                 self.respond(now, transport, source, msg, b.finish());
             }

@@ -30,7 +30,7 @@ impl Engine {
         }
         let from = msg.header("From").unwrap_or_default().to_owned();
         let caller_number = uri_user(name_addr_uri(&from)).to_owned();
-        let Some((context, account)) = self.authorize_invite(now, transport, source, msg, &caller_number) else {
+        let Some((context, account)) = self.authorize(now, transport, source, msg, &caller_number) else {
             return;
         };
         let offer = match sdp::negotiate(&msg.body) {
@@ -65,6 +65,7 @@ impl Engine {
             provisional: false,
             cancel_pending: false,
             auth: None,
+            notify_cseqs: Vec::new(),
         };
         self.by_dialog.insert((call_id.clone(), local_tag), key);
         self.by_invite_branch.insert(call.invite_branch.clone(), key);
@@ -88,7 +89,7 @@ impl Engine {
     }
 
     /// Accounts must authenticate (407 challenge); others go to the guest context or get 403.
-    fn authorize_invite(
+    pub(super) fn authorize(
         &mut self,
         now: Instant,
         transport: Transport,
@@ -228,7 +229,8 @@ impl Engine {
                 self.out.push(Output::Remote { key, action });
                 self.end_call(key);
             }
-            TimerId::Request(_, "CANCEL") => {}
+            TimerId::Request(_, "CANCEL") | TimerId::Notify(..) => {}
+            TimerId::Standalone(call_id) => tracing::debug!(%call_id, "no final response to our request"),
             TimerId::InviteError(key) | TimerId::Request(key, _) => self.end_call(key),
         }
     }

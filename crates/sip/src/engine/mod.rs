@@ -4,7 +4,9 @@
 
 mod dialog;
 mod inbound;
+mod messaging;
 mod outbound;
+mod refer;
 mod timers;
 
 use std::collections::HashMap;
@@ -18,6 +20,7 @@ use crate::registrar::{Account, Binding, RegEvent, Registrar};
 use crate::sdp::Negotiated;
 use crate::wire::{self, Message, StartLine, Transport, response_to};
 
+pub use messaging::OutRequest;
 pub use outbound::OutboundTarget;
 use timers::Timers;
 
@@ -89,6 +92,16 @@ pub enum Input {
         /// Our media address for the offer.
         media: SocketAddr,
     },
+    /// Send a request outside any call (MESSAGE, NOTIFY).
+    Request(OutRequest),
+    /// The transfer asked by a call's REFER ([`Output::Refer`]) is done: `code` is the status its
+    /// NOTIFY reports (200 transferred, 404 no such extension, 503 nothing to transfer…).
+    ReferDone {
+        /// Call.
+        key: CallKey,
+        /// Status for the sipfrag.
+        code: u16,
+    },
     /// Time passed (retransmissions, expiry).
     Tick,
 }
@@ -154,6 +167,27 @@ pub enum Output {
     },
     /// A registrar event to publish.
     Registrar(RegEvent),
+    /// An event to publish on the bus (ESL `MESSAGE`, `NOTIFY_IN`), about a call when `key` is set.
+    Publish {
+        /// The call the request came in, if any.
+        key: Option<CallKey>,
+        /// Event name.
+        name: &'static str,
+        /// Headers in order.
+        headers: Vec<(String, String)>,
+        /// Body.
+        body: Option<String>,
+    },
+    /// The far end of a call asked for a blind transfer (REFER): transfer, then feed
+    /// [`Input::ReferDone`].
+    Refer {
+        /// Call.
+        key: CallKey,
+        /// The Refer-To user part (the extension).
+        exten: String,
+        /// The Refer-To URI.
+        uri: String,
+    },
     /// The bindings of a user changed.
     Location {
         /// User.
@@ -251,6 +285,8 @@ impl Engine {
             Input::Accepted { key, media } => self.on_accepted(now, key, media),
             Input::Local { key, event } => self.on_local(now, key, event),
             Input::Originate { key, target, media } => self.originate(now, key, target, media),
+            Input::Request(req) => self.send_standalone(now, req),
+            Input::ReferDone { key, code } => self.refer_done(now, key, code),
             Input::Tick => self.on_tick(now),
         }
         std::mem::take(&mut self.out)
@@ -315,9 +351,8 @@ impl Engine {
                     .header("Accept", "application/sdp");
                 self.respond(now, transport, source, msg, b.finish());
             }
-            "MESSAGE" | "NOTIFY" => {
-                self.respond(now, transport, source, msg, response_to(msg, 200, Some("msg")).finish())
-            }
+            "MESSAGE" => self.on_message(now, transport, source, msg, None),
+            "NOTIFY" => self.on_notify(now, transport, source, msg, None),
             "BYE" | "INFO" | "UPDATE" | "PRACK" => {
                 self.respond(now, transport, source, msg, response_to(msg, 481, None).finish())
             }
@@ -374,3 +409,5 @@ impl Engine {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_messaging;

@@ -77,6 +77,7 @@ impl Engine {
             provisional: false,
             cancel_pending: false,
             auth: target.auth.clone(),
+            notify_cseqs: Vec::new(),
         };
         self.by_dialog.insert((call_id, local_tag), key);
         self.calls.insert(key, call);
@@ -119,9 +120,12 @@ impl Engine {
 
     pub(super) fn on_response(&mut self, now: Instant, _transport: Transport, _source: SocketAddr, msg: &Message) {
         let id = (msg.call_id().to_owned(), msg.from_tag().to_owned());
-        let Some(&key) = self.by_dialog.get(&id) else { return };
         let code = msg.code().unwrap_or(0);
+        let Some(&key) = self.by_dialog.get(&id) else { return self.on_standalone_response(msg, code) };
         match msg.cseq().1 {
+            "NOTIFY" if code >= 200 => {
+                self.timers.stop(&TimerId::Notify(key, msg.cseq().0));
+            }
             "INVITE" => self.on_invite_response(now, key, code, msg),
             "BYE" if code >= 200 => self.end_call(key),
             "CANCEL" if code >= 200 => {

@@ -12,10 +12,10 @@ use super::*;
 use crate::digest::{Credentials, expected_response, parse_authorization};
 use crate::registrar::Account;
 
-const UA: &str = "127.0.0.1:5070";
-const SDP: &str = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
+pub(super) const UA: &str = "127.0.0.1:5070";
+pub(super) const SDP: &str = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
 
-fn engine(now: Instant) -> Engine {
+pub(super) fn engine(now: Instant) -> Engine {
     let cfg = EngineConfig {
         accounts: vec![Account { username: "1000".into(), password: "p1000".into(), context: "office".into() }],
         guest_context: Some("public".into()),
@@ -27,11 +27,19 @@ fn engine(now: Instant) -> Engine {
     Engine::new(cfg, now, 1_000_000)
 }
 
-fn ua() -> SocketAddr {
+pub(super) fn ua() -> SocketAddr {
     UA.parse().unwrap()
 }
 
-fn request(method: &str, from_user: &str, call_id: &str, branch: &str, cseq: u32, extra: &str, body: &str) -> Bytes {
+pub(super) fn request(
+    method: &str,
+    from_user: &str,
+    call_id: &str,
+    branch: &str,
+    cseq: u32,
+    extra: &str,
+    body: &str,
+) -> Bytes {
     let cl = body.len();
     Bytes::from(format!(
         "{method} sip:600@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP {UA};branch={branch}\r\nFrom: \"Al\" <sip:{from_user}@127.0.0.1>;tag=ft\r\n\
@@ -40,11 +48,11 @@ fn request(method: &str, from_user: &str, call_id: &str, branch: &str, cseq: u32
     ))
 }
 
-fn packet(e: &mut Engine, now: Instant, data: Bytes) -> Vec<Output> {
+pub(super) fn packet(e: &mut Engine, now: Instant, data: Bytes) -> Vec<Output> {
     e.handle(now, Input::Packet { transport: Transport::Udp, source: ua(), data })
 }
 
-fn sent(out: &[Output]) -> Vec<Message> {
+pub(super) fn sent(out: &[Output]) -> Vec<Message> {
     out.iter()
         .filter_map(|o| match o {
             Output::Send { data, .. } => Some(Message::parse(data, Transport::Udp).unwrap()),
@@ -53,11 +61,11 @@ fn sent(out: &[Output]) -> Vec<Message> {
         .collect()
 }
 
-fn codes(out: &[Output]) -> Vec<u16> {
+pub(super) fn codes(out: &[Output]) -> Vec<u16> {
     sent(out).iter().filter_map(Message::code).collect()
 }
 
-fn authorize(challenge: &Message, method: &str, header: &str, password: &str) -> String {
+pub(super) fn authorize(challenge: &Message, method: &str, header: &str, password: &str) -> String {
     let value = challenge.header(header).unwrap();
     let ch = parse_authorization(value).unwrap();
     let mut c = Credentials {
@@ -149,7 +157,7 @@ fn failures_from_one_source_are_rate_limited() {
     assert!(out.iter().any(|o| matches!(o, Output::Registrar(RegEvent::AuthFailed { reason: "rate limited", .. }))));
 }
 
-fn new_call(e: &mut Engine, now: Instant, call_id: &str, branch: &str) -> CallKey {
+pub(super) fn new_call(e: &mut Engine, now: Instant, call_id: &str, branch: &str) -> CallKey {
     let out = packet(e, now, request("INVITE", "guest", call_id, branch, 1, "", SDP));
     assert_eq!(codes(&out), vec![100]);
     let (key, call) = out
@@ -338,7 +346,7 @@ fn options_message_and_unknown_dialogs() {
     let now = Instant::now();
     let mut e = engine(now);
     assert_eq!(codes(&packet(&mut e, now, request("OPTIONS", "x", "o", "z9hG4bKo", 1, "", ""))), vec![200]);
-    assert_eq!(codes(&packet(&mut e, now, request("MESSAGE", "x", "m", "z9hG4bKm", 1, "", ""))), vec![200]);
+    assert_eq!(codes(&packet(&mut e, now, request("MESSAGE", "x", "m", "z9hG4bKm", 1, "", ""))), vec![202]);
     assert_eq!(codes(&packet(&mut e, now, request("BYE", "x", "b", "z9hG4bKb", 1, ";tag=zz", ""))), vec![481]);
     assert_eq!(codes(&packet(&mut e, now, request("SUBSCRIBE", "x", "s", "z9hG4bKs", 1, "", ""))), vec![405]);
 }

@@ -26,6 +26,10 @@ pub enum TimerId {
     InviteError(CallKey),
     /// A request we sent (INVITE, BYE, CANCEL), until a response.
     Request(CallKey, &'static str),
+    /// A NOTIFY we sent inside a call (REFER progress), by its CSeq number, until a response.
+    Notify(CallKey, u32),
+    /// A request we sent outside any call (MESSAGE, NOTIFY), by its Call-ID, until a final response.
+    Standalone(String),
 }
 
 /// A timer that fired for good (no more retransmissions).

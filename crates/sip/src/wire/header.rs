@@ -15,6 +15,8 @@ pub(crate) fn canonical_name(name: &str) -> String {
         "k" | "K" => "Supported",
         "e" | "E" => "Content-Encoding",
         "s" | "S" => "Subject",
+        "r" | "R" => "Refer-To",
+        "o" | "O" => "Event",
         _ => name,
     };
     full.to_owned()

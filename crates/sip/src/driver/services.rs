@@ -1,0 +1,129 @@
+//! The driver's side of messaging and transfer: bus events that make SIP send MESSAGE/NOTIFY (read by
+//! a small task and passed to the driver), received MESSAGE/NOTIFY published on the bus, and the blind
+//! transfer a REFER asks for (the bridged peer redirected, the referrer hung up).
+
+use switchyard_core::switch::Switch;
+use switchyard_core::{BusItem, ChannelCommand, ChannelHandle, EventKind, HangupCause};
+use tokio::sync::mpsc;
+
+use super::{Driver, DriverMsg};
+use crate::engine::{Input, OutRequest};
+use crate::sendevent::{self, Outgoing};
+use crate::wire::{Transport, uri_host_port, uri_user};
+
+/// Reads the bus for `SEND_MESSAGE`, `NOTIFY` and `MESSAGE_WAITING` and hands what they ask to the
+/// driver; an event that cannot be sent is logged with the reason.
+pub(super) fn forward_events(switch: &Switch, tx: mpsc::UnboundedSender<DriverMsg>, host: String) {
+    let mut sub = switch.bus().subscribe("sip");
+    tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(64);
+        loop {
+            sub.recv_batch(&mut batch, 64).await;
+            for item in batch.drain(..) {
+                let BusItem::Event(ev) = item else { continue };
+                let EventKind::Custom { name, headers, body } = &ev.kind else { continue };
+                match sendevent::outgoing(name, headers, body.as_deref(), &host) {
+                    Ok(Some(out)) => {
+                        if tx.send(DriverMsg::Send(out)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!("SIP: event not sent: {e}"),
+                }
+            }
+        }
+    });
+}
+
+/// The NOTIFY status of a transfer that cannot happen (the referrer is not bridged, or is gone).
+const NOTHING_TO_TRANSFER: u16 = 503;
+
+impl Driver {
+    /// Sends what an event asked for: to the user's registered contact, else to the URI's address.
+    pub(super) fn send_request(&mut self, out: Outgoing) {
+        let user = uri_user(&out.to);
+        let (request_uri, dest, transport) = match self.shared.location_of(user) {
+            Some(b) => (b.contact.clone(), b.source, b.transport),
+            None => {
+                let (host, port) = uri_host_port(&out.to);
+                let Ok(ip) = host.parse::<std::net::IpAddr>() else {
+                    return tracing::warn!("SIP {}: '{}' is not registered and has no IP address", out.method, out.to);
+                };
+                (out.to.clone(), std::net::SocketAddr::new(ip, port.unwrap_or(5060)), Transport::Udp)
+            }
+        };
+        let req = OutRequest {
+            method: out.method,
+            request_uri,
+            dest,
+            transport,
+            from: out.from,
+            to: out.to,
+            call_id: out.call_id,
+            headers: out.headers,
+            content_type: out.content_type,
+            body: out.body.into(),
+        };
+        self.feed(Input::Request(req));
+    }
+
+    /// Publishes a received MESSAGE or NOTIFY, with the call's channel when it came in a call.
+    pub(super) fn publish_event(
+        &self,
+        key: Option<u64>,
+        name: &'static str,
+        headers: Vec<(String, String)>,
+        body: Option<String>,
+    ) {
+        let channel = key.and_then(|k| self.slots.get(&k)).and_then(|s| s.handle.as_ref()).map(|h| h.snapshot());
+        let kind = EventKind::Custom { name: name.to_owned(), headers, body };
+        self.switch.bus().publish(kind, channel);
+    }
+
+    /// A REFER's blind transfer; returns the outcome for the final NOTIFY.
+    pub(super) fn refer(&mut self, key: u64, exten: &str, uri: &str) -> Input {
+        let code = self.transfer(key, exten);
+        tracing::debug!(key, uri, code, "REFER");
+        Input::ReferDone { key, code }
+    }
+
+    fn transfer(&mut self, key: u64, exten: &str) -> u16 {
+        let Some(slot) = self.slots.get(&key) else { return NOTHING_TO_TRANSFER };
+        let Some(referrer) = slot.handle.clone() else { return NOTHING_TO_TRANSFER };
+        let context = self.transfer_context(&referrer, slot.account.as_deref());
+        let Some(peer) = self.bridge_peer(&referrer) else { return NOTHING_TO_TRANSFER };
+        if let Some(dialplan) = self.switch.dialplan()
+            && dialplan.extension_exists(&context, exten) == Some(false)
+        {
+            return 404;
+        }
+        let redirect = ChannelCommand::Redirect { context, exten: exten.to_owned(), priority: 1 };
+        if peer.send(redirect).is_err() {
+            return NOTHING_TO_TRANSFER;
+        }
+        // Hung up once the final NOTIFY is out: the hangup reaches the engine through the queue.
+        let _ = referrer.hangup(HangupCause::NORMAL_CLEARING, "sip");
+        200
+    }
+
+    /// Asterisk's choice: the referrer channel's `TRANSFER_CONTEXT`, else its account's context, else
+    /// the channel's own context.
+    fn transfer_context(&self, referrer: &ChannelHandle, account: Option<&str>) -> String {
+        if let Some(c) = referrer.var("TRANSFER_CONTEXT").filter(|c| !c.is_empty()) {
+            return c;
+        }
+        match account.and_then(|a| self.engine.registrar().account(a)) {
+            Some(a) => a.context.clone(),
+            None => referrer.snapshot().location.context.clone(),
+        }
+    }
+
+    /// The other channel in the referrer's bridge.
+    fn bridge_peer(&self, referrer: &ChannelHandle) -> Option<ChannelHandle> {
+        let snap = referrer.snapshot();
+        let bridge = snap.bridge_id.as_deref()?;
+        let handles = self.switch.channels().handles();
+        handles.into_iter().find(|h| h.id() != snap.id && h.snapshot().bridge_id.as_deref() == Some(bridge))
+    }
+}
