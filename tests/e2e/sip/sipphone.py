@@ -12,10 +12,10 @@ class XferCall(Call):
 
     def __init__(self, acc, call_id=pj.PJSUA_INVALID_ID):
         super().__init__(acc, call_id)
-        self.xfer = []
+        self.xfer_status = []
 
     def onCallTransferStatus(self, prm):
-        self.xfer.append((prm.statusCode, prm.finalNotify))
+        self.xfer_status.append((prm.statusCode, prm.finalNotify))
 
 
 class Phone(pj.Account):

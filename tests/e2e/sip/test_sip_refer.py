@@ -1,0 +1,77 @@
+"""Blind transfer by SIP REFER with pjsua2 phones: 1000 calls 1001 through Dial(PJSIP/1001); 1001
+transfers the call (`Call.xfer`) to 700, which Reads four digits into AstDB. The switch answers 202,
+reports `100 Trying` then `200 OK` in sipfrag NOTIFYs, hangs up 1001 (NORMAL_CLEARING) and 1000 lands
+in 700, where its DTMF is read. A REFER to an extension that does not exist gets a 404 sipfrag and the
+call stays up."""
+
+import pjsua2 as pj
+import pytest
+
+from pjua import UserAgent
+from sipphone import register
+
+
+@pytest.fixture
+def ua():
+    agent = UserAgent()
+    yield agent
+    agent.close()
+
+
+def connected(call):
+    return pj.PJSIP_INV_STATE_CONFIRMED in call.states
+
+
+def disconnected(call):
+    return pj.PJSIP_INV_STATE_DISCONNECTED in call.states
+
+
+def bridged_call(switchyard, ua, watch):
+    caller = register(ua, "1000", "p1000", switchyard.sip_port)
+    callee = register(ua, "1001", "p1001", switchyard.sip_port)
+    call = ua.call(caller, f"sip:1001@127.0.0.1:{switchyard.sip_port}")
+    ua.poll_until(lambda: callee.incoming, what="the INVITE to 1001")
+    leg = callee.incoming[0]
+    answer = pj.CallOpParam()
+    answer.statusCode = 200
+    leg.answer(answer)
+    ua.poll_until(lambda: connected(call) and connected(leg), what="both legs up")
+    watch.wait_for("Event-Name: CHANNEL_BRIDGE")
+    return call, leg
+
+
+def test_refer_transfers_the_bridged_caller_into_the_dialplan(switchyard, ua, esl_watch):
+    watch = esl_watch("CHANNEL_BRIDGE CHANNEL_HANGUP_COMPLETE CHANNEL_EXECUTE")
+    call, leg = bridged_call(switchyard, ua, watch)
+    leg.xfer(f"sip:700@127.0.0.1:{switchyard.sip_port}", pj.CallOpParam(True))
+    ua.poll_until(lambda: (200, True) in leg.xfer_status, what="the final NOTIFY of the transfer")
+    assert leg.xfer_status[0] == (100, False)
+    ua.poll_until(lambda: disconnected(leg), what="the transferer hung up")
+    text = watch.wait_for("Application: Read")
+    hangup = text[text.index("Event-Name: CHANNEL_HANGUP_COMPLETE"):]
+    assert "Hangup-Cause: NORMAL_CLEARING" in hangup
+    assert "Caller-Destination-Number: 1001" in hangup or "Caller-Callee-ID-Number: 1001" in hangup
+    assert connected(call) and not disconnected(call)
+    prm = pj.CallSendDtmfParam()
+    prm.method = pj.PJSUA_DTMF_METHOD_SIP_INFO
+    prm.duration = 100
+    for digit in "2468":
+        prm.digits = digit
+        call.sendDtmf(prm)
+        ua.pump(0.2)
+    ua.poll_until(lambda: disconnected(call), what="hangup by 700 after Read")
+    assert "2468" in switchyard.cli("database get test digits")
+
+
+def test_refer_to_an_unknown_extension_is_404_and_the_call_stays(switchyard, ua, esl_watch):
+    watch = esl_watch("CHANNEL_BRIDGE CHANNEL_HANGUP_COMPLETE")
+    call, leg = bridged_call(switchyard, ua, watch)
+    leg.xfer(f"sip:7999@127.0.0.1:{switchyard.sip_port}", pj.CallOpParam(True))
+    ua.poll_until(lambda: any(final for _, final in leg.xfer_status), what="the final NOTIFY of the transfer")
+    assert leg.xfer_status[-1] == (404, True)
+    ua.pump(0.3)
+    assert connected(call) and connected(leg)
+    assert not disconnected(call) and not disconnected(leg)
+    assert "CHANNEL_HANGUP_COMPLETE" not in watch.buf.decode(errors="replace")
+    call.hangup(pj.CallOpParam())
+    ua.poll_until(lambda: disconnected(leg), what="the BYE reaching 1001")
