@@ -3,6 +3,7 @@
 //! transfer a REFER asks for (the bridged peer redirected, the referrer hung up).
 
 use switchyard_core::switch::Switch;
+use switchyard_core::transfer::{BlindTransfer, BridgeSide, TransferResult};
 use switchyard_core::{BusItem, ChannelCommand, ChannelHandle, EventKind, HangupCause};
 use tokio::sync::mpsc;
 
@@ -92,19 +93,52 @@ impl Driver {
         let Some(slot) = self.slots.get(&key) else { return NOTHING_TO_TRANSFER };
         let Some(referrer) = slot.handle.clone() else { return NOTHING_TO_TRANSFER };
         let context = self.transfer_context(&referrer, slot.account.as_deref());
-        let Some(peer) = self.bridge_peer(&referrer) else { return NOTHING_TO_TRANSFER };
-        if let Some(dialplan) = self.switch.dialplan()
-            && dialplan.extension_exists(&context, exten) == Some(false)
-        {
-            return 404;
+        let peer = self.bridge_peer(&referrer);
+        let exists = self.switch.dialplan().and_then(|d| d.extension_exists(&context, exten));
+        let (code, result) = match &peer {
+            None => (NOTHING_TO_TRANSFER, TransferResult::Invalid),
+            Some(_) if exists == Some(false) => (404, TransferResult::Invalid),
+            Some(peer) => {
+                let redirect =
+                    ChannelCommand::Redirect { context: context.clone(), exten: exten.to_owned(), priority: 1 };
+                match peer.send(redirect) {
+                    Ok(()) => (200, TransferResult::Success),
+                    Err(_) => (NOTHING_TO_TRANSFER, TransferResult::Fail),
+                }
+            }
+        };
+        self.publish_blind_transfer(&referrer, peer.as_ref(), result, context, exten);
+        if code == 200 {
+            // Hung up once the final NOTIFY is out: the hangup reaches the engine through the queue.
+            let _ = referrer.hangup(HangupCause::NORMAL_CLEARING, "sip");
         }
-        let redirect = ChannelCommand::Redirect { context, exten: exten.to_owned(), priority: 1 };
-        if peer.send(redirect).is_err() {
-            return NOTHING_TO_TRANSFER;
-        }
-        // Hung up once the final NOTIFY is out: the hangup reaches the engine through the queue.
-        let _ = referrer.hangup(HangupCause::NORMAL_CLEARING, "sip");
-        200
+        code
+    }
+
+    /// AMI `BlindTransfer` (Asterisk publishes one per attempt, with its result).
+    fn publish_blind_transfer(
+        &self,
+        referrer: &ChannelHandle,
+        peer: Option<&ChannelHandle>,
+        result: TransferResult,
+        context: String,
+        exten: &str,
+    ) {
+        let snap = referrer.snapshot();
+        let bridge = snap.bridge_id.clone().map(|id| {
+            let members = self.switch.bridges().get(&id).map_or(0, |b| b.members.len());
+            BridgeSide { id, members }
+        });
+        let info = BlindTransfer {
+            result,
+            transferer: snap,
+            transferee: peer.map(ChannelHandle::snapshot),
+            bridge,
+            is_external: true,
+            context,
+            exten: exten.to_owned(),
+        };
+        self.switch.bus().publish(EventKind::BlindTransfer(Box::new(info)), None);
     }
 
     /// Asterisk's choice: the referrer channel's `TRANSFER_CONTEXT`, else its account's context, else
