@@ -4,8 +4,9 @@ prompt (RTP with sound in it), presses 1 (RFC 4733) in time and is transferred b
 whose XML extension `conf_test` puts it in conference test1 (add-member, floor-change, `conference test1
 list`); `conference test1 play` then mixes a WAV into the conference, which the phone hears, and
 play-file-done follows. A phone that answers and presses nothing is hung up by the scheduled task
-(ALLOTTED_TIMEOUT, the phone sees the BYE) and `show tasks` is empty. The script and the XML extension
-are the ones test_seed003.py uses (tests/e2e/esl/seed003/); reply texts are FreeSWITCH's."""
+(ALLOTTED_TIMEOUT, the phone sees the BYE) and `show tasks` is empty. Two phones in test1 hear each
+other and the floor moves to the one talking. The script and the XML extension are the ones
+test_seed003.py uses (tests/e2e/esl/seed003/); reply texts are FreeSWITCH's."""
 
 import gc
 import math
@@ -163,7 +164,8 @@ def seed_sip():
             "[ami]\nenabled = false\n\n"
             f'[esl]\nenabled = true\nlisten = "127.0.0.1:{esl_port}"\npassword = "{PASSWORD}"\n\n'
             f'[sip]\nlisten = ["udp:127.0.0.1:{sip_port}"]\nrtp_ports = "32000-32998"\n\n'
-            '[[sip.users]]\nusername = "1000"\npassword = "p1000"\ncontext = "default"\n'
+            '[[sip.users]]\nusername = "1000"\npassword = "p1000"\ncontext = "default"\n\n'
+            '[[sip.users]]\nusername = "1001"\npassword = "p1001"\ncontext = "default"\n'
         )
         with running(config, pytest.fail):
             ua = UserAgent()
@@ -194,6 +196,17 @@ def wait_event(ua, esl, name, timeout=20, **headers):
     return found[0]
 
 
+def answer_incoming(ua, acc):
+    """Answers the INVITE the phone gets; returns its call once it is up."""
+    ua.poll_until(lambda: acc.incoming, what="an INVITE")
+    call = acc.incoming[0]
+    answer = pj.CallOpParam()
+    answer.statusCode = 200
+    call.answer(answer)
+    ua.poll_until(lambda: pj.PJSIP_INV_STATE_CONFIRMED in call.states, what="the call up")
+    return call
+
+
 def invite(ua, esl, acc, timeout):
     """The seed's bgapi originate to user/1000; the phone answers. Returns (uuid, the phone's call)."""
     uuid = str(uuid4())
@@ -201,12 +214,7 @@ def invite(ua, esl, acc, timeout):
         f"originate {{origination_uuid={uuid},invite_timeout={timeout},"
         f"execute_on_answer='lua inviteToConf.lua'}}user/1000 &park()"
     )
-    ua.poll_until(lambda: acc.incoming, what="the INVITE to 1000")
-    call = acc.incoming[0]
-    answer = pj.CallOpParam()
-    answer.statusCode = 200
-    call.answer(answer)
-    ua.poll_until(lambda: pj.PJSIP_INV_STATE_CONFIRMED in call.states, what="the call up")
+    call = answer_incoming(ua, acc)
     done = wait_event(ua, esl, "BACKGROUND_JOB", **{"Job-UUID": job})
     assert done["Job-Command"] == "originate"
     return uuid, call
@@ -297,3 +305,42 @@ def test_sip_phone_not_pressing_is_hung_up_by_sched_hangup(seed_sip):
     wait_event(ua, esl, "DEL_SCHEDULE", **{"Task-ID": added["Task-ID"]})
     assert esl.api("show tasks") == "\n0 total.\n"
     assert "test1" not in esl.api("conference list")
+
+
+def test_two_sip_phones_in_test1_hear_each_other_and_the_floor_follows_the_talker(seed_sip):
+    """Both phones are sent to 7001 (`originate user/100x 7001 XML default`): the first to join holds the
+    floor; when the second plays a tone into its microphone it starts talking, the first hears it, and
+    the floor moves to it (floor-change Old-ID/New-ID, as mod_conference scores members)."""
+    ua, esl, sip_port, _ = seed_sip
+    first_acc = ua.register("1000", "p1000", sip_port)
+    second_acc = ua.register("1001", "p1001", sip_port)
+    esl.bgapi("originate user/1000 7001 XML default")
+    first = answer_incoming(ua, first_acc)
+    one = wait_event(ua, esl, "CUSTOM", **{"Action": "add-member", "Conference-Name": "test1"})["Member-ID"]
+    floor = wait_event(ua, esl, "CUSTOM", **{"Action": "floor-change", "New-ID": one})
+    assert floor["Old-ID"] == "none"
+    esl.bgapi("originate user/1001 7001 XML default")
+    second = answer_incoming(ua, second_acc)
+    two = wait_event(ua, esl, "CUSTOM", **{"Action": "add-member", "Conference-Name": "test1"})["Member-ID"]
+    ear = ear_on(ua, first)
+    listen_until(ua, ear, lambda level: level < 500, "silence while nobody talks")
+
+    tone = pj.ToneGenerator()
+    tone.createToneGenerator()
+    ua.ears.append(tone)
+    desc = pj.ToneDesc()
+    desc.freq1, desc.freq2, desc.on_msec, desc.off_msec, desc.volume = 440, 0, 1000, 0, 0
+    tones = pj.ToneDescVector()
+    tones.append(desc)
+    tone.play(tones, True)
+    tone.startTransmit(second.getAudioMedia(-1))
+    talking = wait_event(ua, esl, "CUSTOM", **{"Action": "start-talking", "Member-ID": two})
+    assert talking["Talking"] == "true"
+    change = wait_event(ua, esl, "CUSTOM", **{"Action": "floor-change", "New-ID": two})
+    assert (change["Old-ID"], change["Floor"], change["Member-ID"]) == (one, "true", two)
+    assert int(change["Current-Energy"]) > 300
+    listen_until(ua, ear, lambda level: level > 3000, "the other phone's tone through the mix")
+    listing = esl.api("conference test1 list")
+    line = next(line for line in listing.splitlines() if line.startswith(f"{two};"))
+    assert "talking|floor" in line, listing
+    tone.stopTransmit(second.getAudioMedia(-1))
