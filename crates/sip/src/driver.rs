@@ -36,6 +36,8 @@ pub struct Trunk {
     pub transport: Transport,
     /// Credentials for its digest challenges.
     pub auth: Option<(String, String)>,
+    /// Register with it, asking for this expiry (seconds); needs `auth`.
+    pub register: Option<u32>,
 }
 
 /// What the binary configures.
@@ -150,6 +152,7 @@ impl SipServer {
             digest_algorithms: cfg.digest_algorithms,
             secret: format!("{:032x}", rand::random::<u128>()),
             local: bound.clone(),
+            trunk_registrations: cfg.trunks.iter().filter_map(registration_spec).collect(),
         };
         let engine = Engine::new(ecfg, Instant::now(), unix);
         let host = bound.first().map_or_else(|| "127.0.0.1".to_owned(), |(_, a)| a.ip().to_string());
@@ -259,6 +262,10 @@ impl Driver {
             Output::Registrar(ev) => self.publish(ev),
             Output::Publish { key, name, headers, body } => self.publish_event(key, name, headers, body),
             Output::Refer { key, exten, uri } => return Some(self.refer(key, &exten, &uri)),
+            Output::TrunkRegistration(ev) => {
+                let (name, headers) = ev.custom_event();
+                self.switch.bus().publish(EventKind::Custom { name: name.into(), headers, body: None }, None);
+            }
             Output::Location { user, bindings } => {
                 let mut loc = self.shared.location.write();
                 match bindings.is_empty() {
@@ -361,4 +368,11 @@ impl Driver {
         let kind = EventKind::Custom { name: name.into(), headers, body: None };
         self.switch.bus().publish(kind, None);
     }
+}
+
+/// What registering with a trunk needs, if it asks for it and has credentials.
+fn registration_spec(t: &Trunk) -> Option<crate::engine::trunk_reg::RegistrationSpec> {
+    let ((user, password), expires) = (t.auth.clone()?, t.register?);
+    let (trunk, addr, transport) = (t.name.clone(), t.addr, t.transport);
+    Some(crate::engine::trunk_reg::RegistrationSpec { trunk, addr, transport, user, password, expires })
 }

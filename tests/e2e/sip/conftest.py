@@ -113,11 +113,13 @@ class Switchyard:
 
 @pytest.fixture
 def switchyard(request):
-    # A test module may add `[sip]` settings with a module-level SIP_EXTRA string.
+    # A test module may add `[sip]` settings (and tables) with a module-level SIP_EXTRA string, where
+    # `{trunk_port}` stands for the port the test's carrier (SIPp) listens on.
     sip_extra = getattr(request.module, "SIP_EXTRA", "")
     with tempfile.TemporaryDirectory() as tmp:
         sip_port, esl_port, trunk_port = free_udp_tcp_port(), free_port(), free_udp_tcp_port()
         ami_port = free_port()
+        sip_extra = sip_extra.replace("{trunk_port}", str(trunk_port))
         config = Path(tmp) / "switchyard.toml"
         extensions = Path(tmp) / "extensions.conf"
         extensions.write_text(EXTENSIONS)

@@ -1,7 +1,8 @@
 //! SIP registrar events (published by the SIP crate as FreeSWITCH-style `sofia::*` custom events) as
 //! Asterisk's AMI shows registrations: `ContactStatus` (`Created` when a contact registers, `Removed` when
 //! it is removed or expires), `PeerStatus` (chan_pjsip: `Reachable` / `Unreachable`) and the security events
-//! `InvalidAccountID` and `ChallengeResponseFailed` for failed authentication.
+//! `InvalidAccountID` and `ChallengeResponseFailed` for failed authentication; and our registrations
+//! with trunks (`sofia::gateway_state`) as `Registry`.
 
 use super::event::AmiEvent;
 use super::privilege::Privilege;
@@ -31,8 +32,27 @@ pub fn render(name: &str, headers: &[(String, String)]) -> Option<Vec<AmiEvent>>
             e.push("RemoteAddress", remote);
             Some(vec![e])
         }
+        "sofia::gateway_state" => Some(vec![registry(headers)]),
         _ => None,
     }
+}
+
+/// `Registry` (res_pjsip_outbound_registration): `Registered`, or `Rejected` with the response as
+/// `Cause` (`Failed` when nothing answered).
+fn registry(headers: &[(String, String)]) -> AmiEvent {
+    let mut e = AmiEvent::new("Registry", Privilege::SYSTEM);
+    e.push("ChannelType", "PJSIP");
+    e.push("Username", header(headers, "Register-Username")).push("Domain", header(headers, "Register-Domain"));
+    match (header(headers, "State"), header(headers, "Status")) {
+        ("REGED", _) => {
+            e.push("Status", "Registered");
+        }
+        (_, code) => {
+            e.push("Status", if code == "408" { "Failed" } else { "Rejected" });
+            e.push("Cause", format!("{code} {}", header(headers, "Phrase")));
+        }
+    }
+    e
 }
 
 fn contact_status(headers: &[(String, String)], status: &str) -> AmiEvent {
@@ -72,5 +92,11 @@ mod tests {
         assert_eq!(bad[0].get("AccountID"), Some("1000"));
         assert!(render("sofia::register_failure", &h(&[("reason", "rate limited")])).is_none());
         assert!(render("my::event", &[]).is_none());
+        let failed = h(&[("State", "FAIL_WAIT"), ("Status", "403"), ("Phrase", "Forbidden")]);
+        let reg = render("sofia::gateway_state", &failed).unwrap();
+        assert_eq!((reg[0].get("Status"), reg[0].get("Cause")), (Some("Rejected"), Some("403 Forbidden")));
+        let ok = h(&[("State", "REGED"), ("Register-Username", "sip:u@h"), ("Register-Domain", "sip:h")]);
+        let reg = render("sofia::gateway_state", &ok).unwrap();
+        assert_eq!((reg[0].get("Status"), reg[0].get("Username")), (Some("Registered"), Some("sip:u@h")));
     }
 }

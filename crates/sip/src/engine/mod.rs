@@ -8,6 +8,7 @@ mod messaging;
 mod outbound;
 mod refer;
 mod timers;
+pub mod trunk_reg;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -42,6 +43,8 @@ pub struct EngineConfig {
     pub secret: String,
     /// Our address per transport (for Via and Contact).
     pub local: Vec<(Transport, SocketAddr)>,
+    /// Trunks we register with.
+    pub trunk_registrations: Vec<trunk_reg::RegistrationSpec>,
 }
 
 /// Something the channel side did to a call.
@@ -188,6 +191,8 @@ pub enum Output {
         /// The Refer-To URI.
         uri: String,
     },
+    /// An outbound (trunk) registration event to publish.
+    TrunkRegistration(trunk_reg::TrunkRegEvent),
     /// The bindings of a user changed.
     Location {
         /// User.
@@ -216,6 +221,7 @@ pub struct EngineStats {
 pub struct Engine {
     cfg: EngineConfig,
     registrar: Registrar,
+    trunk_regs: trunk_reg::TrunkRegistrations,
     calls: HashMap<CallKey, dialog::Call>,
     by_dialog: HashMap<(String, String), CallKey>,
     by_invite_branch: HashMap<String, CallKey>,
@@ -233,9 +239,11 @@ impl Engine {
         let key = crate::digest::NonceKey::new(cfg.secret.clone(), cfg.realm.clone())
             .with_algorithms(cfg.digest_algorithms.clone());
         let registrar = Registrar::new(cfg.accounts.clone(), key);
+        let trunk_regs = trunk_reg::TrunkRegistrations::new(cfg.trunk_registrations.clone(), now);
         Self {
             cfg,
             registrar,
+            trunk_regs,
             calls: HashMap::new(),
             by_dialog: HashMap::new(),
             by_invite_branch: HashMap::new(),
@@ -275,7 +283,8 @@ impl Engine {
 
     /// When [`Input::Tick`] should next be fed.
     pub fn next_tick(&self, now: Instant) -> Instant {
-        self.timers.next_due().unwrap_or(now + Duration::from_millis(500)).min(now + Duration::from_millis(500))
+        let due = self.timers.next_due().into_iter().chain(self.trunk_regs.next_due()).min();
+        due.unwrap_or(now + Duration::from_millis(500)).min(now + Duration::from_millis(500))
     }
 
     /// Feeds one input; returns what to do.
@@ -297,8 +306,7 @@ impl Engine {
     }
 
     fn local_addr(&self, transport: Transport) -> SocketAddr {
-        let found = self.cfg.local.iter().find(|(t, _)| *t == transport).or(self.cfg.local.first());
-        found.map(|(_, a)| *a).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 5060)))
+        local_for(&self.cfg.local, transport)
     }
 
     fn on_packet(&mut self, now: Instant, transport: Transport, source: SocketAddr, data: &[u8]) {
@@ -316,7 +324,9 @@ impl Engine {
             }
             StartLine::Response { .. } => {
                 self.stats.responses += 1;
-                self.on_response(now, transport, source, &msg);
+                if !self.on_trunk_response(now, &msg) {
+                    self.on_response(now, transport, source, &msg);
+                }
             }
         }
     }
@@ -383,7 +393,27 @@ impl Engine {
         self.respond(now, transport, source, msg, data);
     }
 
+    /// A response to one of our trunk REGISTERs; false when it is not one.
+    fn on_trunk_response(&mut self, now: Instant, msg: &Message) -> bool {
+        let local = &self.cfg.local;
+        let Some((sends, events)) = self.trunk_regs.on_response(now, msg, |t| local_for(local, t)) else {
+            return false;
+        };
+        self.trunk_reg_outputs(sends, events);
+        true
+    }
+
+    fn trunk_reg_outputs(&mut self, sends: Vec<trunk_reg::Send>, events: Vec<trunk_reg::TrunkRegEvent>) {
+        for (transport, dest, data) in sends {
+            self.send(transport, dest, data);
+        }
+        self.out.extend(events.into_iter().map(Output::TrunkRegistration));
+    }
+
     fn on_tick(&mut self, now: Instant) {
+        let local = &self.cfg.local;
+        let (sends, events) = self.trunk_regs.poll(now, |t| local_for(local, t));
+        self.trunk_reg_outputs(sends, events);
         let secs = self.secs(now);
         let events = self.registrar.expire(secs);
         for e in events {
@@ -405,6 +435,12 @@ impl Engine {
     fn find_account(&self, user: &str) -> Option<&Account> {
         self.registrar.account(user)
     }
+}
+
+/// Our address for a transport (the first listener when there is none of that transport).
+fn local_for(local: &[(Transport, SocketAddr)], transport: Transport) -> SocketAddr {
+    let found = local.iter().find(|(t, _)| *t == transport).or(local.first());
+    found.map(|(_, a)| *a).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 5060)))
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub(super) fn engine(now: Instant) -> Engine {
         digest_algorithms: Vec::new(),
         secret: "s".into(),
         local: vec![(Transport::Udp, "127.0.0.1:5060".parse().unwrap())],
+        trunk_registrations: Vec::new(),
     };
     Engine::new(cfg, now, 1_000_000)
 }

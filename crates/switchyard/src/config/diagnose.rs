@@ -153,6 +153,10 @@ mod tests {
             "switchyard.toml:2: key 'sip.digest_algorithms[1]': expected MD5 or SHA-256, got 'SHA-512'"
         );
         assert_eq!(
+            refusal("[[sip.trunks]]\nname = \"c\"\nhost = \"127.0.0.1\"\nregister = true\n"),
+            "switchyard.toml:4: key 'sip.trunks[0].register': registering needs username and password"
+        );
+        assert_eq!(
             refusal("[store]\nurl = \"mysql://db\"\n"),
             "switchyard.toml:2: key 'store.url': unsupported store url 'mysql://db': expected \
              sqlite:PATH or postgres://user:pass@host/db"

@@ -221,6 +221,16 @@ pub struct SipTrunk {
     pub transport: TrunkTransport,
     pub username: Option<String>,
     pub password: Option<String>,
+    /// Register with the trunk (needs `username` and `password`).
+    #[serde(default)]
+    pub register: bool,
+    /// Expiry asked for when registering, seconds.
+    #[serde(default = "default_register_expires")]
+    pub register_expires: u32,
+}
+
+fn default_register_expires() -> u32 {
+    3600
 }
 
 /// A trunk's transport.

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::document::Document;
 use super::error::ConfigError;
-use super::model::{AmiUser, Config, SipUser};
+use super::model::{AmiUser, Config, SipTrunk, SipUser};
 
 /// The manager.conf class names accepted in `read`/`write` (comma separated, any case).
 pub const AMI_CLASSES: &[&str] = &[
@@ -44,6 +44,7 @@ pub(crate) fn validate(cfg: &Config, doc: &Document<'_>) -> Result<(), ConfigErr
         return Err(doc.invalid("esl.password", EMPTY_ESL_PASSWORD));
     }
     validate_sip_users(&cfg.sip.users, doc)?;
+    validate_sip_trunks(&cfg.sip.trunks, doc)?;
     if cfg.bus.subscriber_queue == 0 {
         return Err(doc.invalid("bus.subscriber_queue", "must be at least 1"));
     }
@@ -60,6 +61,19 @@ fn validate_ami_users(users: &[AmiUser], doc: &Document<'_>) -> Result<(), Confi
         }
         check_classes(&user.read, &key("read"), doc)?;
         check_classes(&user.write, &key("write"), doc)?;
+    }
+    Ok(())
+}
+
+fn validate_sip_trunks(trunks: &[SipTrunk], doc: &Document<'_>) -> Result<(), ConfigError> {
+    for (i, trunk) in trunks.iter().enumerate() {
+        let key = |field: &str| format!("sip.trunks[{i}].{field}");
+        if trunk.register && (trunk.username.is_none() || trunk.password.is_none()) {
+            return Err(doc.invalid(&key("register"), "registering needs username and password"));
+        }
+        if trunk.register && !(60..=86_400).contains(&trunk.register_expires) {
+            return Err(doc.invalid(&key("register_expires"), "must be between 60 and 86400 seconds"));
+        }
     }
     Ok(())
 }

@@ -25,7 +25,8 @@ fn trunk(t: &SipTrunk) -> Trunk {
         TrunkTransport::Tcp => Transport::Tcp,
     };
     let auth = t.username.clone().map(|u| (u, t.password.clone().unwrap_or_default()));
-    Trunk { name: t.name.clone(), addr: SocketAddr::new(t.host, t.port), transport, auth }
+    let register = t.register.then_some(t.register_expires);
+    Trunk { name: t.name.clone(), addr: SocketAddr::new(t.host, t.port), transport, auth, register }
 }
 
 /// The media engine as SIP's media backend.
