@@ -87,3 +87,10 @@ def test_outgoing_call_through_an_authenticating_trunk(switchyard, esl_watch):
 def test_ringing_and_progress_give_180_and_183(switchyard):
     code, errors = switchyard.sipp("ringing.xml", "603")
     assert code == 0, errors
+
+
+def test_pcap_played_rfc4733_digits_reach_read(switchyard):
+    """SIPp plays captured RTP (telephone-events 1, 2, 3) into a call; Read() collects them."""
+    code, errors = switchyard.sipp("pcap_dtmf.xml", "604")
+    assert code == 0, errors
+    assert "123" in switchyard.cli("database get test pcap")
