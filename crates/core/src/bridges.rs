@@ -53,6 +53,13 @@ impl BridgeRegistry {
         b.members.len()
     }
 
+    /// One more channel is about to join (it takes a leaving member's place).
+    pub fn expect(&self, id: &str) {
+        if let Some(b) = self.bridges.lock().get_mut(id) {
+            b.pending += 1;
+        }
+    }
+
     /// A channel left (or will never enter); the bridge is removed when nobody is left or expected.
     pub fn leave(&self, id: &str, channel: ChannelId) -> Departure {
         let mut map = self.bridges.lock();

@@ -133,7 +133,7 @@ pub enum EventKind {
         context: String,
         /// Extension dialed.
         exten: String,
-        /// Whether optimisation was allowed (no `/n`); Switchyard never optimises a pair away.
+        /// Whether optimisation was allowed (no `/n`).
         optimize: bool,
     },
     /// A channel being dialed signalled progress (AMI `DialState`, `DialStatus: RINGING|PROGRESS`).

@@ -291,6 +291,33 @@ impl Switch {
 }
 
 impl Switch {
+    /// Moves `entering` into `bridge_id` in the place of `leaving` (Asterisk's swap optimisation of a
+    /// Local pair): the member that stays keeps its bridge and gets `entering` as its peer, `entering`
+    /// leaves its own bridge and enters this one, `leaving` leaves without telling anyone.
+    pub fn swap_bridge_member(
+        &self,
+        bridge_id: &str,
+        leaving: ChannelId,
+        entering: ChannelId,
+    ) -> Result<(), BridgeError> {
+        use crate::channel::ChannelCommand;
+        let record = self.bridges().get(bridge_id).ok_or(BridgeError::NoSuchChannel)?;
+        let stay = record.members.iter().copied().find(|m| *m != leaving).ok_or(BridgeError::NoSuchChannel)?;
+        let get = |id| self.channels().get(id).filter(|h| h.is_alive()).ok_or(BridgeError::NoSuchChannel);
+        let (stay, entering, leaving) = (get(stay)?, get(entering)?, get(leaving)?);
+        if stay.id() == entering.id() {
+            return Err(BridgeError::SameChannel);
+        }
+        self.bridges().expect(bridge_id);
+        let id = bridge_id.to_owned();
+        let _ = leaving.send(ChannelCommand::LeaveBridge { bridge_id: id.clone(), notify_peer: false });
+        if entering.send(ChannelCommand::JoinBridge { bridge_id: id.clone(), peer: stay.clone() }).is_err() {
+            self.bridge_departure(bridge_id, entering.id());
+        }
+        let _ = stay.send(ChannelCommand::ReplacePeer { bridge_id: id, peer: entering });
+        Ok(())
+    }
+
     /// A channel left `bridge_id` (or will never enter it): publishes `BridgeDestroy` when it was the
     /// last; returns how many channels remain.
     pub(crate) fn bridge_departure(&self, bridge_id: &str, channel: ChannelId) -> usize {

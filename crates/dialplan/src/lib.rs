@@ -19,6 +19,7 @@ pub mod handlers;
 mod interp;
 pub mod ir;
 pub mod local;
+mod local_optimize;
 pub mod localtime;
 pub mod pattern;
 mod state;

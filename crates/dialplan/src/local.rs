@@ -1,6 +1,10 @@
 //! `Local/exten@context[/n]`: a pair of channels. `;1` is the outbound leg the dialer holds; `;2`
 //! is created when `;1` is dialed and runs the dialplan at `exten@context`. Answer, hangup and
 //! DTMF cross between the legs, and busy/congestion from `;2` reject `;1`; `;2` inherits `;1`'s variables.
+//! Without `/n` the pair optimises itself away once both legs are bridged (see `local_optimize`).
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use switchyard_core::channel::ChannelHandle;
 use switchyard_core::tech::{DialStringError, Endpoint, LocalEvent, RemoteAction, Tech};
@@ -17,7 +21,7 @@ pub struct LocalSpec {
     pub exten: String,
     /// Context (`default` when not given).
     pub context: String,
-    /// `/n`: no optimisation (both legs stay; always true here).
+    /// `/n`: no optimisation (both legs stay).
     pub no_optimize: bool,
 }
 
@@ -41,7 +45,8 @@ impl Tech for LocalTech {
 
     fn request(&self, switch: &Switch, resource: &str) -> Result<Box<dyn Endpoint>, DialStringError> {
         let spec = LocalSpec::parse(resource)?;
-        Ok(Box::new(LocalOne { switch: switch.clone(), spec, own: None, two: None, pending: Vec::new() }))
+        let begun = Arc::new(AtomicBool::new(false));
+        Ok(Box::new(LocalOne { switch: switch.clone(), spec, own: None, two: None, pending: Vec::new(), begun }))
     }
 
     fn channel_name(&self, resource: &str, n: u32) -> String {
@@ -57,6 +62,8 @@ struct LocalOne {
     own: Option<ChannelHandle>,
     two: Option<ChannelHandle>,
     pending: Vec<RemoteAction>,
+    /// Shared with `;2`: set once the pair's optimisation began.
+    begun: Arc<AtomicBool>,
 }
 
 impl LocalOne {
@@ -77,7 +84,12 @@ impl LocalOne {
                 priority: 1,
             },
         };
-        let endpoint = Box::new(LocalTwo { one: own.clone(), cause: None });
+        let endpoint = Box::new(LocalTwo {
+            one: own.clone(),
+            own: None,
+            cause: None,
+            optimize: (!self.spec.no_optimize).then(|| (self.switch.clone(), self.begun.clone())),
+        });
         match self.switch.spawn_inbound(call, endpoint) {
             Ok(h) => {
                 // AMI `LocalBridge`: the pair exists (Asterisk publishes it when `;1` is dialed).
@@ -129,13 +141,24 @@ impl Endpoint for LocalOne {
             let _ = two.remote(RemoteAction::Dtmf(digit));
         }
     }
+
+    fn on_bridged(&mut self, _now: Instant) {
+        if let (Some(own), Some(two)) = (&self.own, &self.two)
+            && !self.spec.no_optimize
+        {
+            crate::local_optimize::try_optimize(&self.switch, own, two, &self.begun);
+        }
+    }
 }
 
 /// The far end of `;2`: the `;1` channel. `;2`'s hangup reaches `;1` when `;2` is gone, after its
 /// `h` extension and hangup handlers, as in Asterisk.
 struct LocalTwo {
     one: ChannelHandle,
+    own: Option<ChannelHandle>,
     cause: Option<HangupCause>,
+    /// Without `/n`: the switch and the pair's shared flag.
+    optimize: Option<(Switch, Arc<AtomicBool>)>,
 }
 
 impl Drop for LocalTwo {
@@ -146,6 +169,16 @@ impl Drop for LocalTwo {
 }
 
 impl Endpoint for LocalTwo {
+    fn bind(&mut self, own: &ChannelHandle) {
+        self.own = Some(own.clone());
+    }
+
+    fn on_bridged(&mut self, _now: Instant) {
+        if let (Some(own), Some((switch, begun))) = (&self.own, &self.optimize) {
+            crate::local_optimize::try_optimize(switch, &self.one, own, begun);
+        }
+    }
+
     fn next_deadline(&self) -> Option<Instant> {
         None
     }

@@ -208,3 +208,56 @@ async fn without_an_atxfer_code_the_digits_do_nothing() {
     h.until_idle().await;
     assert_eq!(r(&h, "target"), "<unset>");
 }
+
+const LOCAL: &str = "
+[c]
+exten => 1,1,Dial(Local/2@c,5,g)
+same => n,Set(DB(r/after)=${DIALSTATUS})
+exten => 2,1,Dial(sim/op?hangup=300ms,5)
+exten => 3,1,Dial(Local/2@c/n,5,g)
+same => n,Set(DB(r/after)=${DIALSTATUS})
+";
+
+fn optimizations(events: &[Event]) -> Vec<switchyard_core::transfer::LocalOptimization> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::LocalOptimization(o) => Some((**o).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_local_pair_bridged_on_both_sides_optimizes_itself_away() {
+    use switchyard_core::transfer::LocalOptimization::{Begin, End};
+    let mut h = harness(LOCAL);
+    h.call("null/caller", "c", "1");
+    let events = h.until_idle().await;
+    assert_eq!(r(&h, "after"), "ANSWER");
+    let opts = optimizations(&events);
+    let [Begin { one, two, source, dest_uniqueid, id }, End { success, id: end_id, .. }] = opts.as_slice() else {
+        panic!("{opts:?}")
+    };
+    assert!(one.name.ends_with(";1") && two.name.ends_with(";2"));
+    assert!(source.as_ref().unwrap().name.starts_with("sim/op-"));
+    assert_eq!((dest_uniqueid.as_str(), *success, id), (one.id.to_string().as_str(), true, end_id));
+    let op_with_caller = events.iter().any(|e| {
+        matches!(&e.kind, EventKind::Bridge { other, .. } if other.name.starts_with("null/caller-"))
+            && e.channel.as_ref().is_some_and(|c| c.name.starts_with("sim/op-"))
+    });
+    assert!(op_with_caller, "the callee took ;1's place in the caller's bridge");
+    let locals_hung_up = events.iter().filter(|e| {
+        matches!(e.kind, EventKind::Hangup { .. }) && e.channel.as_ref().is_some_and(|c| c.name.starts_with("Local/"))
+    });
+    assert_eq!(locals_hung_up.count(), 2);
+}
+
+#[tokio::test]
+async fn with_n_the_local_pair_stays() {
+    let mut h = harness(LOCAL);
+    h.call("null/caller", "c", "3");
+    let events = h.until_idle().await;
+    assert_eq!(r(&h, "after"), "ANSWER");
+    assert!(optimizations(&events).is_empty());
+}

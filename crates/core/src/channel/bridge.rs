@@ -39,6 +39,27 @@ impl Channel {
         self.bridge = Some((bridge_id.clone(), peer));
         let members = self.switch.bridges().enter(&bridge_id, self.id());
         self.publish(EventKind::Bridge { bridge_id, other, members });
+        self.endpoint.on_bridged(tokio::time::Instant::now());
+    }
+
+    /// The bridge peer was swapped for `peer` (a Local pair optimised away): this channel stays in
+    /// the bridge, so no event; its media follows the new peer.
+    pub(crate) fn replace_peer(&mut self, bridge_id: &str, peer: ChannelHandle) {
+        let Some((id, current)) = self.bridge.as_mut() else { return };
+        if id != bridge_id {
+            return;
+        }
+        if let (Some(mine), Some(theirs)) = (self.shared.media.clone(), peer.media()) {
+            mine.link(&theirs);
+        }
+        *current = peer;
+    }
+
+    /// Leaves `bridge_id` if this channel is in it, telling the peer when `notify_peer`.
+    pub(crate) fn leave_bridge_named(&mut self, bridge_id: &str, notify_peer: bool) {
+        if self.bridge_id() == Some(bridge_id) {
+            self.leave_bridge(notify_peer);
+        }
     }
 
     pub(crate) fn peer_left(&mut self, bridge_id: &str) {

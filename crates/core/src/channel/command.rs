@@ -54,6 +54,20 @@ pub enum ChannelCommand {
         /// Bridge id.
         bridge_id: String,
     },
+    /// Leave a bridge (when still in it), telling the peer or not.
+    LeaveBridge {
+        /// Bridge id.
+        bridge_id: String,
+        /// False when the peer is being given another partner (a Local pair optimised away).
+        notify_peer: bool,
+    },
+    /// Stay in the bridge with another peer (it took the old peer's place).
+    ReplacePeer {
+        /// Bridge id.
+        bridge_id: String,
+        /// The new peer.
+        peer: ChannelHandle,
+    },
     /// Put the channel on hold (`on`) or take it off (`uuid_hold`, SIP re-INVITE).
     Hold {
         /// True for hold.

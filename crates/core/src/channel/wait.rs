@@ -107,6 +107,8 @@ impl Channel {
             ChannelCommand::Execute { app, args } => self.queued_apps.push_back((app, args)),
             ChannelCommand::JoinBridge { bridge_id, peer } => self.join_bridge(bridge_id, peer),
             ChannelCommand::PeerLeft { bridge_id } => self.peer_left(&bridge_id),
+            ChannelCommand::LeaveBridge { bridge_id, notify_peer } => self.leave_bridge_named(&bridge_id, notify_peer),
+            ChannelCommand::ReplacePeer { bridge_id, peer } => self.replace_peer(&bridge_id, peer),
             ChannelCommand::Hold { on } => self.set_hold(on),
         }
     }

@@ -72,6 +72,9 @@ pub trait Endpoint: Send + 'static {
     }
     /// The local side indicated progress (early media) before answer; ignored by default.
     fn on_progress(&mut self, _now: Instant) {}
+    /// The channel entered a bridge (its `Bridge` event is published); a Local pair checks here
+    /// whether it can optimise itself away. Ignored by default.
+    fn on_bridged(&mut self, _now: Instant) {}
     /// How the far end treats media (for `core show channel` and the media layer later).
     fn media_mode(&self) -> &'static str {
         "none"

@@ -343,6 +343,10 @@ async fn connect(
     finish(chan, "ANSWER", start, Some(answered_at));
     match result {
         Ok(TalkEnd::TimeUp) => {
+            // The peer may no longer be the callee (a transfer, a Local pair optimised away).
+            if let Some(peer) = chan.bridge_peer() {
+                let _ = peer.hangup(HangupCause::NORMAL_CLEARING, "dial time limit");
+            }
             cancel(e, &[callee]);
             Ok(String::new())
         }

@@ -80,6 +80,7 @@ pub(crate) async fn talk(
     let mut next_warning = warnings.next();
     let end = limit.map(|(from, l)| from + l.total);
     let mut codes = Codes::new(e, role);
+    let _pin = (limit.is_some() || !codes.is_empty()).then(|| crate::local_optimize::pin(chan.id()));
     let want = WaitFor { unbridged: true, digit: !codes.is_empty(), ..WaitFor::default() };
     loop {
         let deadline = [next_warning, end, codes.deadline].into_iter().flatten().min();

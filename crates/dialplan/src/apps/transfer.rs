@@ -194,6 +194,7 @@ async fn consult(
         match abort {
             Some(true) => {
                 // Back first: the target's leaving must find the transferer already elsewhere.
+                let target = current_target(chan, orig, target);
                 let end = back(e, chan, orig);
                 let _ = target.hangup(HangupCause::NORMAL_CLEARING, "attended transfer aborted");
                 return Ok(end);
@@ -209,8 +210,16 @@ async fn consult(
     }
 }
 
+/// Who the transferer talks to now: the target's Local pair may have optimised itself away, leaving
+/// the channel it called in its place.
+fn current_target(chan: &Channel, orig: &Original, target: &ChannelHandle) -> ChannelHandle {
+    let peer = chan.bridge_peer().filter(|p| p.id() != orig.transferee.id());
+    peer.unwrap_or(target).clone()
+}
+
 /// Bridges the transferee with the target and publishes `AttendedTransfer`.
 fn complete(e: &Engine, chan: &mut Channel, orig: &Original, target: &ChannelHandle) {
+    let target = &current_target(chan, orig, target);
     if !orig.transferee.is_alive() || !target.is_alive() {
         return;
     }
