@@ -165,26 +165,33 @@ fn evaluate(cond: &Condition, env: &mut dyn HuntEnv, cache: &mut FieldCache) -> 
         }
     }
     let want = cond.uses_captures;
-    let mut check = |t: &FieldTest| {
+    // None: false; Some(None): true without captures (a time-only `<regex>`); Some(Some(caps)).
+    let mut check = |t: &FieldTest| -> Option<Option<Vec<String>>> {
+        if t.field.is_empty() {
+            let now = condition_time(env, cache);
+            return t.time.iter().all(|x| x.matches(&now)).then_some(None);
+        }
         let caps = t.regex.captures(cache.get(env, &t.field), want);
         cache.forget_dynamic();
-        caps
+        caps.map(Some)
     };
     match &cond.test.fields {
         FieldTests::None => Some(None),
-        FieldTests::One(t) => check(t).map(Some),
+        FieldTests::One(t) => check(t),
         FieldTests::Many(RegexMode::All, tests) => {
             let mut last = None;
             for t in tests {
-                last = Some(check(t)?);
+                if let Some(caps) = check(t)? {
+                    last = Some(caps);
+                }
             }
             Some(last)
         }
-        FieldTests::Many(RegexMode::Any, tests) => tests.iter().find_map(&mut check).map(Some),
+        FieldTests::Many(RegexMode::Any, tests) => tests.iter().find_map(&mut check),
         FieldTests::Many(RegexMode::Xor, tests) => {
             let mut hits = tests.iter().filter_map(&mut check);
             let first = hits.next()?;
-            hits.next().is_none().then_some(Some(first))
+            hits.next().is_none().then_some(first)
         }
     }
 }

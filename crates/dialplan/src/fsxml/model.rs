@@ -194,12 +194,16 @@ fn group_is_optional(text: &str, open: usize) -> bool {
 }
 
 /// One field test: `field` (a caller-profile field, a variable name or `${…}` text) against a regex.
+/// A `<regex>` child without a field tests only its time attributes (true when it has none), as
+/// mod_dialplan_xml's "absolute condition".
 #[derive(Clone, Debug)]
 pub struct FieldTest {
-    /// The field as written.
+    /// The field as written (empty for a time-only `<regex>`).
     pub field: String,
     /// The expression.
     pub regex: FieldRegex,
+    /// Time attributes of a `<regex>` without a field.
+    pub time: Vec<super::time::TimeTest>,
 }
 
 /// What a condition tests.

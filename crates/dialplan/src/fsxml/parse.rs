@@ -186,7 +186,7 @@ impl Loader {
             "context" => self.open_context(place, at, get("name")),
             "extension" => self.open_extension(place, at, get("name"), get("continue")),
             "condition" => self.open_condition(place, at, &attrs),
-            "regex" => self.add_regex(place, at, get("field"), get("expression")),
+            "regex" => self.add_regex(place, at, &attrs),
             "expression" => match self.conditions.last_mut() {
                 Some(c) => {
                     c.expression_text = Some(String::new());
@@ -353,17 +353,21 @@ impl Loader {
         Ok(())
     }
 
-    fn add_regex(
-        &mut self,
-        place: &Place<'_>,
-        at: usize,
-        field: Option<&str>,
-        expr: Option<&str>,
-    ) -> Result<(), DialplanError> {
+    /// `<regex field expression/>`, or `<regex>` with only time attributes.
+    fn add_regex(&mut self, place: &Place<'_>, at: usize, attrs: &[(String, String)]) -> Result<(), DialplanError> {
         let Some(c) = self.conditions.last_mut() else { return Err(place.error(at, "<regex> inside a <condition>")) };
-        let field = field.ok_or_else(|| place.error(at, "a field attribute on <regex>"))?;
-        let expr = expr.ok_or_else(|| place.error(at, "an expression attribute on <regex>"))?;
-        c.regexes.push(field_test(place, at, field, expr)?);
+        let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let test = match (get("field"), get("expression")) {
+            (Some(field), Some(expr)) => field_test(place, at, field, expr)?,
+            (Some(_), None) => return Err(place.error(at, "an expression attribute on <regex>")),
+            (None, Some(_)) => return Err(place.error(at, "a field attribute on <regex>")),
+            (None, None) => {
+                let time = attrs.iter().filter_map(|(k, v)| TimeTest::new(k, v)).collect();
+                let regex = FieldRegex::new("").map_err(|e| place.error(at, e.to_string()))?;
+                FieldTest { field: String::new(), regex, time }
+            }
+        };
+        c.regexes.push(test);
         Ok(())
     }
 
@@ -429,7 +433,7 @@ fn field_test(place: &Place<'_>, at: usize, field: &str, expr: &str) -> Result<F
     let regex = FieldRegex::new(expr).map_err(|e| {
         place.error(at, format!("a valid regular expression in \"{expr}\" ({})", first_line(&e.to_string())))
     })?;
-    Ok(FieldTest { field: field.to_owned(), regex })
+    Ok(FieldTest { field: field.to_owned(), regex, time: Vec::new() })
 }
 
 fn first_line(s: &str) -> String {

@@ -443,3 +443,32 @@ fn conditions_nest_and_every_action_is_listed() {
     let err = parse_str("d.xml", &doc(&format!("<extension name=\"x\">{deep}</extension>"))).unwrap_err();
     assert!(err.to_string().contains("nested at most 100 deep"), "{err}");
 }
+
+#[tokio::test]
+async fn regex_children_may_be_time_tests() {
+    // Tuesday 09:30: an any-list of "weekend" (time only) or caller 2000 is false, all-list of
+    // "weekday" and the destination is true (captures from the field test).
+    let body = r#"
+<extension name="weekend_or_boss" continue="true">
+  <condition regex="any">
+    <regex wday="1,7"/>
+    <regex field="caller_id_number" expression="^2000$"/>
+    <action application="log" data="special"/>
+    <anti-action application="log" data="ordinary"/>
+  </condition>
+</extension>
+<extension name="weekday">
+  <condition regex="all">
+    <regex field="destination_number" expression="^(\d+)$"/>
+    <regex wday="2-6"/>
+    <action application="log" data="weekday $1"/>
+  </condition>
+</extension>"#;
+    assert_eq!(route(body, "42").await, vec!["log(ordinary)", "log(weekday 42)"]);
+    let err = parse_str(
+        "d.xml",
+        &doc(r#"<extension><condition regex="any"><regex expression="x"/></condition></extension>"#),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("a field attribute on <regex>"), "{err}");
+}
