@@ -74,6 +74,14 @@ pub enum EventKind {
         /// True when received from the far end.
         received: bool,
     },
+    /// An RTCP compound packet was sent or received on the channel's media (AMI `RTCPSent` /
+    /// `RTCPReceived`).
+    Rtcp {
+        /// True when we sent it.
+        sent: bool,
+        /// What it reported.
+        report: Arc<crate::rtcp::RtcpReport>,
+    },
     /// Two channels were joined (AMI `BridgeEnter`, ESL `CHANNEL_BRIDGE`); `other` is the peer.
     Bridge {
         /// Bridge id.
@@ -346,6 +354,7 @@ impl EventKind {
             Self::Hangup { .. } => "hangup",
             Self::ChannelDestroy => "channel_destroy",
             Self::Dtmf { .. } => "dtmf",
+            Self::Rtcp { .. } => "rtcp",
             Self::Bridge { .. } => "bridge",
             Self::Unbridge { .. } => "unbridge",
             Self::OriginateResult { .. } => "originate_result",

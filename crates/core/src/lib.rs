@@ -24,6 +24,7 @@ pub mod inbound;
 pub mod media;
 pub mod originate;
 pub mod registry;
+pub mod rtcp;
 pub mod snapshot;
 pub mod state;
 pub mod stats;

@@ -46,7 +46,7 @@ pub(crate) async fn run(shared: Arc<Shared>, rtp: Arc<UdpSocket>, rtcp: Arc<UdpS
                 Err(_) => break,
             },
             _ = tick.tick(), if ticking => on_tick(&shared),
-            _ = rtcp_tick.tick() => crate::rtcp::send_report(&shared, &rtcp),
+            _ = rtcp_tick.tick() => crate::rtcp_session::send_report(&shared, &rtcp),
             _ = shared.wake.notified() => {}
         }
     }
@@ -67,9 +67,10 @@ fn drain(shared: &Shared, sock: &UdpSocket, buf: &mut [u8; MAX_DATAGRAM]) {
 }
 
 fn drain_rtcp(shared: &Shared, sock: &UdpSocket, buf: &mut [u8; MAX_DATAGRAM]) {
+    let local = sock.local_addr().unwrap_or(shared.local);
     for _ in 0..DRAIN_BATCH {
         match sock.try_recv_from(buf) {
-            Ok(_) => Counters::add(&shared.counters.rtcp_received, 1),
+            Ok((n, from)) => crate::rtcp_session::on_datagram(shared, local, &buf[..n], from),
             Err(_) => return,
         }
     }
@@ -95,9 +96,12 @@ fn on_datagram(shared: &Shared, buf: &mut [u8], from: SocketAddr) {
         st.remote = Some(from);
     }
     let is_dtmf = st.dtmf_pt == Some(h.payload_type);
+    if is_dtmf || h.payload_type == st.payload_type {
+        st.rx_stats.on_rtp(h.ssrc, h.seq, h.timestamp, shared.epoch.elapsed());
+    }
     if is_dtmf {
         if let Some(DtmfSignal::Begin(d)) = st.dtmf_rx.on_packet(h.timestamp, &buf[payload.clone()])
-            && let Some(sink) = &st.dtmf_sink
+            && let Some(sink) = &st.channel
         {
             let _ = sink.remote(RemoteAction::Dtmf(d));
         }

@@ -24,6 +24,8 @@ mod port;
 pub mod prompts;
 pub mod resample;
 pub mod rtcp;
+mod rtcp_session;
+pub mod rtcp_stats;
 pub mod rtp;
 mod session;
 pub mod wav;

@@ -16,6 +16,7 @@ use crate::codec::Codec;
 use crate::dtmf::{DtmfReceiver, DtmfSender};
 use crate::jitter::JitterBuffer;
 use crate::packetizer::RtpTx;
+use crate::rtcp_stats::ReceiveStats;
 
 /// Packet and byte counters of a session.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -102,7 +103,14 @@ pub(crate) struct State {
     pub codec: Codec,
     pub payload_type: u8,
     pub dtmf_pt: Option<u8>,
-    pub dtmf_sink: Option<ChannelHandle>,
+    /// The channel this leg belongs to: received digits and RTCP reports go there.
+    pub channel: Option<ChannelHandle>,
+    /// Reception statistics for our RTCP report blocks.
+    pub rx_stats: ReceiveStats,
+    /// Where the far end's RTCP comes from (we send ours there).
+    pub rtcp_remote: Option<SocketAddr>,
+    /// When the last `RTCPReceived` was published.
+    pub last_rtcp_event: Option<std::time::Instant>,
     pub peer: Option<Arc<Shared>>,
     pub tx: RtpTx,
     pub echo: bool,
@@ -132,6 +140,8 @@ pub(crate) struct Shared {
     pub wake: Notify,
     pub counters: Counters,
     pub closed: AtomicBool,
+    /// Start of the session: arrival times for the jitter estimate count from here.
+    pub epoch: std::time::Instant,
 }
 
 impl Shared {
@@ -176,7 +186,10 @@ impl RtpSession {
             codec: Codec::Pcmu,
             payload_type: 0,
             dtmf_pt: None,
-            dtmf_sink: None,
+            channel: None,
+            rx_stats: ReceiveStats::default(),
+            rtcp_remote: None,
+            last_rtcp_event: None,
             peer: None,
             tx: RtpTx::new(rand::random(), rand::random(), rand::random()),
             echo: false,
@@ -193,6 +206,7 @@ impl RtpSession {
             wake: Notify::new(),
             counters: Counters::default(),
             closed: AtomicBool::new(false),
+            epoch: std::time::Instant::now(),
         });
         tokio::spawn(crate::io::run(shared.clone(), rtp, rtcp));
         Ok(Self { shared })
@@ -222,9 +236,10 @@ impl RtpSession {
         self.shared.state.lock().remote
     }
 
-    /// Received RFC 4733 digits are delivered to this channel as `RemoteAction::Dtmf`.
+    /// Received RFC 4733 digits are delivered to this channel as `RemoteAction::Dtmf`, and RTCP
+    /// reports sent and received are published on it.
     pub fn set_dtmf_sink(&self, handle: ChannelHandle) {
-        self.shared.state.lock().dtmf_sink = Some(handle);
+        self.shared.state.lock().channel = Some(handle);
     }
 
     /// The channel-facing side of this session.

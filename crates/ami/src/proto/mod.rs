@@ -10,6 +10,7 @@ pub mod privilege;
 pub mod render;
 mod render_transfer;
 pub mod response;
+pub mod rtcp;
 pub mod security;
 pub mod time;
 

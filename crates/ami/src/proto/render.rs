@@ -73,6 +73,7 @@ pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
         (EventKind::HangupHandlerPop { handler }, Some(s)) => vec![handler_event("HangupHandlerPop", s, handler)],
         (EventKind::HangupHandlerRun { handler }, Some(s)) => vec![handler_event("HangupHandlerRun", s, handler)],
         (EventKind::Dtmf { digit, duration_ms, received }, Some(s)) => dtmf(s, *digit, *duration_ms, *received),
+        (EventKind::Rtcp { sent, report }, s) => vec![super::rtcp::render(s, *sent, report)],
         (EventKind::Bridge { bridge_id, members, .. }, Some(s)) => {
             vec![bridge("BridgeEnter", Some(s), bridge_id, *members)]
         }

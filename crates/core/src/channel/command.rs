@@ -73,4 +73,7 @@ pub enum ChannelCommand {
         /// True for hold.
         on: bool,
     },
+    /// Publish an event about the channel with its current snapshot (the media side's reports, e.g.
+    /// RTCP, which happen outside the channel's task).
+    Publish(crate::event::EventKind),
 }

@@ -110,6 +110,9 @@ impl Channel {
             ChannelCommand::LeaveBridge { bridge_id, notify_peer } => self.leave_bridge_named(&bridge_id, notify_peer),
             ChannelCommand::ReplacePeer { bridge_id, peer } => self.replace_peer(&bridge_id, peer),
             ChannelCommand::Hold { on } => self.set_hold(on),
+            ChannelCommand::Publish(kind) => {
+                self.publish(kind);
+            }
         }
     }
 
