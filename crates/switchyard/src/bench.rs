@@ -1,5 +1,6 @@
 //! `switchyard bench calls`: drives sim calls through an in-process core and reports setup rate,
-//! concurrency, memory per channel and setup latency. `bench sched` lives in `bench_sched`.
+//! concurrency, memory per channel and setup latency. `bench sched` lives in `bench_sched`, `bench
+//! media` in `bench_media`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -52,6 +53,19 @@ pub enum BenchKind {
         #[arg(long, default_value_t = 20_000)]
         originates: usize,
     },
+    /// RTP: concurrent bridged SIP calls (a child `switchyard run`), G.711 both ways on both legs;
+    /// reports added jitter, transit, loss and the switch's CPU.
+    Media {
+        /// Concurrent bridged calls.
+        #[arg(long, default_value_t = 1000)]
+        calls: usize,
+        /// Calls set up per second.
+        #[arg(long, default_value_t = 200)]
+        rate: u32,
+        /// Measured window (at most 60s).
+        #[arg(long, default_value = "20s", value_parser = parse_duration)]
+        duration: Duration,
+    },
     /// Manager interface: event fan-out to many sessions, publish-to-socket latency, async Originate rate.
     Ami {
         /// Logged-in sessions receiving every event.
@@ -79,6 +93,11 @@ pub fn run(kind: BenchKind) -> anyhow::Result<ExitCode> {
         }
         BenchKind::Esl { listeners, events, api_calls, originates } => {
             rt.block_on(crate::bench_esl::run(listeners.max(1), events.max(1), api_calls.max(1), originates.max(1)))?
+        }
+        BenchKind::Media { calls, rate, duration } => {
+            let duration = duration.min(Duration::from_secs(60));
+            let bench = crate::bench_media::MediaBench { calls: calls.max(1), rate: rate.max(1), duration };
+            rt.block_on(crate::bench_media::run(bench))?
         }
         BenchKind::Ami { sessions, events, rate, originates } => {
             rt.block_on(crate::bench_ami::run(sessions.max(1), events.max(1), rate, originates.max(1)))?

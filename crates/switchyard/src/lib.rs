@@ -7,6 +7,7 @@ pub mod args;
 pub mod bench;
 mod bench_ami;
 mod bench_esl;
+mod bench_media;
 mod bench_sched;
 pub mod cli_client;
 pub mod config;
