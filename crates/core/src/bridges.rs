@@ -53,9 +53,11 @@ impl BridgeRegistry {
         b.members.len()
     }
 
-    /// One more channel is about to join (it takes a leaving member's place).
-    pub fn expect(&self, id: &str) {
+    /// A channel is about to take `leaving`'s place: `leaving` no longer counts as a member (its own
+    /// leave, later, only settles its expectation), one more channel is expected.
+    pub fn swap_member(&self, id: &str, leaving: ChannelId) {
         if let Some(b) = self.bridges.lock().get_mut(id) {
+            b.members.retain(|c| *c != leaving);
             b.pending += 1;
         }
     }
@@ -110,6 +112,20 @@ mod tests {
         assert_eq!(reg.leave("x", a), Departure { members: 1, destroyed: false });
         assert_eq!(reg.leave("x", b), Departure { members: 0, destroyed: true });
         assert!(reg.is_empty());
+    }
+
+    #[test]
+    fn a_swapped_in_member_replaces_the_leaving_one_at_once() {
+        let reg = BridgeRegistry::default();
+        let (a, old, new) = (ChannelId::new_v4(), ChannelId::new_v4(), ChannelId::new_v4());
+        reg.create("x", Timestamp(1), 2);
+        reg.enter("x", a);
+        reg.enter("x", old);
+        reg.swap_member("x", old);
+        assert_eq!(reg.enter("x", new), 2, "the leaving member no longer counts");
+        assert!(!reg.leave("x", old).destroyed);
+        assert!(!reg.leave("x", a).destroyed);
+        assert!(reg.leave("x", new).destroyed);
     }
 
     #[test]

@@ -308,7 +308,7 @@ impl Switch {
         if stay.id() == entering.id() {
             return Err(BridgeError::SameChannel);
         }
-        self.bridges().expect(bridge_id);
+        self.bridges().swap_member(bridge_id, leaving.id());
         let id = bridge_id.to_owned();
         let _ = leaving.send(ChannelCommand::LeaveBridge { bridge_id: id.clone(), notify_peer: false });
         if entering.send(ChannelCommand::JoinBridge { bridge_id: id.clone(), peer: stay.clone() }).is_err() {

@@ -156,3 +156,48 @@ def test_atxfer_without_an_atxfer_code_is_refused_as_asterisk_does(tmp_path):
     with running(config, pytest.fail):
         reply = asyncio.run(asyncio.wait_for(go(), 20))
     assert reply.response == "Error" and reply.message == "No attended transfer feature code found"
+
+
+LOCAL_EXTENSIONS = """
+[opt]
+exten => 1,1,Dial(Local/2@opt,5,g)
+same => n,Hangup()
+exten => 2,1,Dial(sim/erin?hangup=1s,5)
+"""
+
+
+def test_a_local_pair_bridged_on_both_sides_is_optimized_away(tmp_path):
+    port = free_port()
+    (tmp_path / "extensions.conf").write_text(LOCAL_EXTENSIONS)
+    config = tmp_path / "switchyard.toml"
+    config.write_text(
+        '[general]\ndata_dir = "data"\n\n[dialplan]\nasterisk = ["extensions.conf"]\n\n[esl]\nenabled = false\n\n'
+        f'[ami]\nenabled = true\nlisten = "127.0.0.1:{port}"\n\n'
+        '[[ami.users]]\nusername = "xfer"\nsecret = "xfer-s3cret"\n'
+    )
+
+    async def go():
+        m = await manager(port)
+        w = Waiter(m, ["LocalOptimizationBegin", "LocalOptimizationEnd", "BridgeEnter", "Hangup"])
+        await m.send_action({"Action": "Originate", "Channel": "sim/frank", "Context": "opt", "Exten": "1",
+                             "Priority": "1", "Async": "true"})
+        begin = await w.first(lambda e: e.event == "LocalOptimizationBegin")
+        end = await w.first(lambda e: e.event == "LocalOptimizationEnd")
+        frank_bridge = await w.first(lambda e: e.event == "BridgeEnter" and e.channel.startswith("sim/frank"))
+        # The callee takes ;1's place in the caller's bridge.
+        moved = await w.first(lambda e: e.event == "BridgeEnter" and e.channel.startswith("sim/erin")
+                              and e.bridgeuniqueid == frank_bridge.bridgeuniqueid)
+        await w.first(lambda e: e.event == "Hangup" and e.channel.startswith("sim/frank"))
+        m.close()
+        return begin, end, moved, frank_bridge
+
+    with running(config, pytest.fail):
+        begin, end, moved, frank_bridge = asyncio.run(asyncio.wait_for(go(), 20))
+    assert begin.localonechannel.startswith("Local/2@opt-") and begin.localonechannel.endswith(";1")
+    assert begin.localtwochannel == begin.localonechannel[:-1] + "2"
+    assert begin.sourcechannel == moved.channel
+    assert begin.destuniqueid == begin.localoneuniqueid
+    # panoramisk's Message has its own `success` and `id`: read the headers themselves.
+    assert (end.get("Success"), end.get("Id")) == ("Yes", begin.get("Id"))
+    assert begin.get("Id").isdigit()
+    assert moved.bridgenumchannels == "2"
