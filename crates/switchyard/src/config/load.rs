@@ -222,6 +222,24 @@ mod tests {
         assert_eq!(err.to_string(), expected);
     }
 
+    #[test]
+    fn features_conf_is_relative_to_the_config_and_checked_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[dialplan]\nasterisk = [\"extensions.conf\"]\nfeatures = \"features.conf\"\n";
+        let path = write(dir.path(), "s.toml", text);
+        write(dir.path(), "extensions.conf", "[default]\n");
+        let cfg = load_file(&path).unwrap();
+        assert_eq!(cfg.dialplan.features, Some(dir.path().join("features.conf")));
+        let err = check_file(&path).unwrap_err().to_string();
+        let missing = dir.path().join("features.conf");
+        assert_eq!(
+            err,
+            format!("{}:3: key 'dialplan.features': file not found: {}", path.display(), missing.display())
+        );
+        write(dir.path(), "features.conf", "[featuremap]\natxfer => *2\n");
+        assert!(check_file(&path).is_ok());
+    }
+
     /// The largest char boundary of `text` at or below `index`.
     fn char_boundary(text: &str, index: usize) -> usize {
         (0..=index.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)
