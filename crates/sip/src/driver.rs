@@ -23,6 +23,7 @@ use crate::tech::{Plan, SipEndpoint, SipTech};
 use crate::transport::{Inbound, Transports};
 use crate::wire::Transport;
 
+mod bypass;
 mod services;
 
 /// A `[[sip.trunks]]` entry: a peer reached by name.
@@ -72,6 +73,12 @@ pub(crate) enum DriverMsg {
     },
     /// A request an event asked for (ESL `sendevent SEND_MESSAGE`, `NOTIFY`, `MESSAGE_WAITING`).
     Send(crate::sendevent::Outgoing),
+    /// `uuid_media [off]`: re-INVITE a channel and its bridged peer out of or back into the media path.
+    Media {
+        channel: switchyard_core::ChannelId,
+        bypass: bool,
+        reply: bypass::Reply,
+    },
 }
 
 /// State shared with the techs.
@@ -141,6 +148,7 @@ impl SipServer {
             location: RwLock::new(HashMap::new()),
             keys: AtomicU64::new(1),
         });
+        switch.commands().register(Arc::new(bypass::UuidMedia(shared.tx.clone())));
         for tech in SipTech::all(&shared) {
             switch.techs().register(Arc::new(tech));
         }
@@ -199,6 +207,9 @@ impl Driver {
             DriverMsg::Local { key, event } => self.feed(Input::Local { key, event }),
             DriverMsg::Originate { key, plan, handle } => self.originate(key, plan, handle),
             DriverMsg::Send(out) => self.send_request(out),
+            DriverMsg::Media { channel, bypass, reply } => {
+                let _ = reply.send(self.media_bypass(channel, bypass));
+            }
         }
     }
 

@@ -128,16 +128,40 @@ pub fn negotiate(sdp: &[u8]) -> Result<Negotiated, SdpError> {
 }
 
 fn header(local: SocketAddr, session_id: u64) -> String {
+    versioned_header(local, session_id, session_id)
+}
+
+fn versioned_header(local: SocketAddr, session_id: u64, version: u64) -> String {
     let family = if local.is_ipv4() { "IP4" } else { "IP6" };
     let ip = local.ip();
     format!(
-        "v=0\r\no=switchyard {session_id} {session_id} IN {family} {ip}\r\ns=switchyard\r\nc=IN {family} {ip}\r\nt=0 0\r\n"
+        "v=0\r\no=switchyard {session_id} {version} IN {family} {ip}\r\ns=switchyard\r\nc=IN {family} {ip}\r\nt=0 0\r\n"
     )
+}
+
+/// A new offer inside a call (re-INVITE): media at `addr` (ours, or the bridged peer's for media
+/// bypass) with the codec of `n`; `version` must grow with each offer (RFC 3264 §8), or the far end
+/// may keep the old description.
+pub fn reoffer(addr: SocketAddr, session_id: u64, version: u64, n: &Negotiated) -> String {
+    let mut s = versioned_header(addr, session_id, version);
+    let dtmf = n.dtmf_pt.map(|pt| format!(" {pt}")).unwrap_or_default();
+    s += &format!("m=audio {} RTP/AVP {}{dtmf}\r\n", addr.port(), n.payload_type);
+    s += &format!("a=rtpmap:{} {}/8000\r\n", n.payload_type, n.codec.name());
+    if let Some(pt) = n.dtmf_pt {
+        s += &format!("a=rtpmap:{pt} telephone-event/8000\r\na=fmtp:{pt} 0-16\r\n");
+    }
+    s += "a=ptime:20\r\na=sendrecv\r\n";
+    s
 }
 
 /// Our answer to a negotiated offer, with media at `local`.
 pub fn answer(local: SocketAddr, session_id: u64, n: &Negotiated) -> String {
-    let mut s = header(local, session_id);
+    answer_versioned(local, session_id, session_id, n)
+}
+
+/// [`answer`] with the `o=` version given (it grows with each of our offers in the call).
+pub fn answer_versioned(local: SocketAddr, session_id: u64, version: u64, n: &Negotiated) -> String {
+    let mut s = versioned_header(local, session_id, version);
     let dtmf = n.dtmf_pt.map(|pt| format!(" {pt}")).unwrap_or_default();
     s += &format!("m=audio {} RTP/AVP {}{dtmf}\r\n", local.port(), n.payload_type);
     s += &format!("a=rtpmap:{} {}/8000\r\n", n.payload_type, n.codec.name());
@@ -173,6 +197,19 @@ mod tests {
         assert_eq!(n.direction, Direction::SendOnly);
         let a = answer("127.0.0.1:20000".parse().unwrap(), 7, &n);
         assert!(a.contains("m=audio 20000 RTP/AVP 8 101\r\n") && a.contains("a=recvonly"), "{a}");
+    }
+
+    #[test]
+    fn reoffer_points_at_the_given_address_with_a_new_version() {
+        let n = negotiate(BARESIP.as_bytes()).unwrap();
+        let o = reoffer("127.0.0.1:30000".parse().unwrap(), 7, 9, &n);
+        assert!(o.contains("o=switchyard 7 9 IN IP4 127.0.0.1\r\n"), "{o}");
+        assert!(o.contains("m=audio 30000 RTP/AVP 8 101\r\n") && o.contains("a=sendrecv"), "{o}");
+        let back = negotiate(o.as_bytes()).unwrap();
+        assert_eq!(
+            (back.remote, back.codec, back.dtmf_pt),
+            ("127.0.0.1:30000".parse().unwrap(), Codec::Pcma, Some(101))
+        );
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub enum SendMsg {
     XferExt(Vec<(String, String)>),
     /// `unicast`: stream the channel's audio to a socket and play what comes back.
     Unicast(Unicast),
-    /// `nomedia`: a media feature Switchyard does not offer (the reason is in the text).
+    /// `nomedia`: take the channel (`nomedia-uuid`, else the sendmsg's) and its bridged peer out of the
+    /// media path (SIP media bypass, `uuid_media off`).
+    NoMedia(Option<String>),
+    /// A media feature Switchyard does not offer (the reason is in the text).
     Unsupported(String),
     /// No or unknown `call-command` (FreeSWITCH logs `Invalid Command!` and replies +OK).
     Invalid(String),
@@ -46,7 +49,7 @@ pub(super) fn parse_sendmsg(frame: &Frame) -> Result<SendMsg, CommandError> {
         "hangup" => SendMsg::Hangup(frame.header("hangup-cause").unwrap_or("NORMAL_CLEARING").to_owned()),
         "xferext" => SendMsg::XferExt(parse_xferext(frame)),
         "unicast" => SendMsg::Unicast(parse_unicast(frame)?),
-        "nomedia" => SendMsg::Unsupported(command),
+        "nomedia" => SendMsg::NoMedia(frame.header("nomedia-uuid").map(|u| u.trim().to_owned())),
         _ => SendMsg::Invalid(command),
     })
 }

@@ -1,6 +1,7 @@
 //! `sendmsg`: execute an application on a channel (queued, or waited for in a non-async outbound
 //! socket; PRIVATE_COMMAND follows each execution as in FreeSWITCH), run a transient extension (`xferext`),
-//! stream its audio (`unicast`), hang it up, or refuse media bypass (`nomedia`), which Switchyard does not offer.
+//! stream its audio (`unicast`), hang it up, or take it out of the media path (`nomedia`: the
+//! `uuid_media off` command SIP registers; refused when no technology offers media bypass).
 
 use switchyard_core::{BusItem, ChannelCommand, ChannelHandle, EventKind, HangupCause, Subscription};
 
@@ -35,6 +36,11 @@ impl Session {
                 Ok(()) => self.reply("+OK"),
                 Err(text) => self.reply(&text),
             },
+            SendMsg::NoMedia(other) => {
+                let uuid = other.filter(|u| !u.is_empty()).unwrap_or_else(|| handle.id().to_string());
+                let text = self.nomedia(&uuid).await;
+                self.reply(&text);
+            }
             SendMsg::Unsupported(what) => self.reply(&unsupported_text(&what)),
             SendMsg::Invalid(what) => {
                 tracing::warn!(peer = %self.peer, "sendmsg: invalid call-command '{what}'");
@@ -94,8 +100,21 @@ fn private_command_headers(e: &Execute) -> Vec<(String, String)> {
     h
 }
 
-/// Why a media command is refused: Switchyard has no media bypass (`nomedia` re-INVITEs the far ends
-/// to talk directly).
+impl Session {
+    /// `nomedia` through `uuid_media off <uuid>` (registered by SIP, which re-INVITEs both legs).
+    async fn nomedia(&mut self, uuid: &str) -> String {
+        let switch = self.shared.switch.clone();
+        let Ok((cmd, _)) = switch.commands().resolve("uuid_media") else { return unsupported_text("nomedia") };
+        let out = cmd.run(&switch, &["off".to_owned(), uuid.to_owned()]).await;
+        match out.text.trim_end() {
+            t if t.starts_with("+OK") => "+OK".to_owned(),
+            t => t.to_owned(),
+        }
+    }
+}
+
+/// Why a media command is refused: without a technology that offers media bypass (`nomedia`
+/// re-INVITEs the far ends to talk directly).
 fn unsupported_text(what: &str) -> String {
     match what {
         "nomedia" => "-ERR nomedia: media bypass is not supported by Switchyard".to_owned(),

@@ -154,7 +154,7 @@ impl Driver {
     }
 
     /// The other channel in the referrer's bridge.
-    fn bridge_peer(&self, referrer: &ChannelHandle) -> Option<ChannelHandle> {
+    pub(super) fn bridge_peer(&self, referrer: &ChannelHandle) -> Option<ChannelHandle> {
         let snap = referrer.snapshot();
         let bridge = snap.bridge_id.as_deref()?;
         let handles = self.switch.channels().handles();

@@ -71,6 +71,12 @@ pub struct Call {
     pub auth: Option<(String, String)>,
     /// CSeq numbers of our NOTIFYs still waiting for a response (REFER progress).
     pub notify_cseqs: Vec<u32>,
+    /// SDP `o=` version: the session id, plus one per offer we made in the call.
+    pub sdp_version: u64,
+    /// Our re-INVITE waiting for its final response: CSeq number and Via.
+    pub reinvite: Option<(u32, String)>,
+    /// The ACK of our last answered re-INVITE (sent again for a retransmitted 2xx): CSeq and bytes.
+    pub reinvite_ack: Option<(u32, Bytes)>,
 }
 
 /// A random token for tags and branches.
@@ -81,7 +87,7 @@ pub fn token() -> String {
 impl Call {
     /// Our SDP answer for the current negotiation.
     pub fn answer_sdp(&self) -> Option<String> {
-        Some(sdp::answer(self.media?, self.session_id, self.negotiated.as_ref()?))
+        Some(sdp::answer_versioned(self.media?, self.session_id, self.sdp_version, self.negotiated.as_ref()?))
     }
 }
 
@@ -153,6 +159,7 @@ impl Engine {
             }
             self.timers.stop(&TimerId::Request(key, "BYE"));
             self.timers.stop(&TimerId::Request(key, "CANCEL"));
+            self.timers.stop(&TimerId::Request(key, "REINVITE"));
             for cseq in call.notify_cseqs {
                 self.timers.stop(&TimerId::Notify(key, cseq));
             }

@@ -42,6 +42,7 @@ impl Engine {
         };
         let key = self.allocate_key();
         let local_tag = token();
+        let session_id = rand::random::<u32>() as u64;
         let call_id = msg.call_id().to_owned();
         let contact = msg.header_values("Contact").next().map(|c| name_addr_uri(c).to_owned());
         let call = Call {
@@ -60,12 +61,15 @@ impl Engine {
             invite_branch: msg.branch().to_owned(),
             media: None,
             negotiated: Some(offer.clone()),
-            session_id: rand::random::<u32>() as u64,
+            session_id,
             out_invite: None,
             provisional: false,
             cancel_pending: false,
             auth: None,
             notify_cseqs: Vec::new(),
+            sdp_version: session_id,
+            reinvite: None,
+            reinvite_ack: None,
         };
         self.by_dialog.insert((call_id.clone(), local_tag), key);
         self.by_invite_branch.insert(call.invite_branch.clone(), key);
@@ -230,6 +234,7 @@ impl Engine {
                 self.end_call(key);
             }
             TimerId::Request(_, "CANCEL") | TimerId::Notify(..) => {}
+            TimerId::Request(key, "REINVITE") => self.reinvite_timed_out(key),
             TimerId::Standalone(call_id) => tracing::debug!(%call_id, "no final response to our request"),
             TimerId::InviteError(key) | TimerId::Request(key, _) => self.end_call(key),
         }

@@ -7,6 +7,7 @@ mod inbound;
 mod messaging;
 mod outbound;
 mod refer;
+mod reoffer;
 mod timers;
 pub mod trunk_reg;
 
@@ -104,6 +105,14 @@ pub enum Input {
         key: CallKey,
         /// Status for the sipfrag.
         code: u16,
+    },
+    /// Offer new media inside an answered call (re-INVITE): the given far end's description (media
+    /// bypass: the two phones send RTP to each other), or ours again when `None`.
+    Reoffer {
+        /// Call.
+        key: CallKey,
+        /// The media to offer instead of ours.
+        to: Option<Negotiated>,
     },
     /// Time passed (retransmissions, expiry).
     Tick,
@@ -271,6 +280,11 @@ impl Engine {
         &self.registrar
     }
 
+    /// What the call's offer/answer negotiated with the far end (its RTP address and codec).
+    pub fn negotiated(&self, key: CallKey) -> Option<&Negotiated> {
+        self.calls.get(&key).and_then(|c| c.negotiated.as_ref())
+    }
+
     /// A key for a call the driver places (outbound); inbound keys come from the engine.
     pub fn allocate_key(&mut self) -> CallKey {
         self.next_key += 1;
@@ -296,6 +310,7 @@ impl Engine {
             Input::Originate { key, target, media } => self.originate(now, key, target, media),
             Input::Request(req) => self.send_standalone(now, req),
             Input::ReferDone { key, code } => self.refer_done(now, key, code),
+            Input::Reoffer { key, to } => self.reoffer(now, key, to),
             Input::Tick => self.on_tick(now),
         }
         std::mem::take(&mut self.out)

@@ -78,6 +78,9 @@ impl Engine {
             cancel_pending: false,
             auth: target.auth.clone(),
             notify_cseqs: Vec::new(),
+            sdp_version: session_id,
+            reinvite: None,
+            reinvite_ack: None,
         };
         self.by_dialog.insert((call_id, local_tag), key);
         self.calls.insert(key, call);
@@ -123,6 +126,7 @@ impl Engine {
         let code = msg.code().unwrap_or(0);
         let Some(&key) = self.by_dialog.get(&id) else { return self.on_standalone_response(msg, code) };
         match msg.cseq().1 {
+            "INVITE" if self.is_reinvite(key, msg.cseq().0) => self.on_reinvite_response(key, code, msg),
             "NOTIFY" if code >= 200 => {
                 self.timers.stop(&TimerId::Notify(key, msg.cseq().0));
             }

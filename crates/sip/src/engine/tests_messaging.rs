@@ -184,3 +184,39 @@ fn refer_failures() {
     let out = packet(&mut e, now, request("REFER", "guest", "r9", "z9hG4bKr4", 1, "\r\nRefer-To: <sip:700@h>", ""));
     assert_eq!(codes(&out), vec![405]);
 }
+
+#[test]
+fn reoffer_sends_a_versioned_reinvite_and_acks_its_answer() {
+    let now = Instant::now();
+    let mut e = engine(now);
+    let (key, _) = confirmed_call(&mut e, now, "v1");
+    let peer = e.negotiated(key).cloned().map(|mut n| {
+        n.remote = "127.0.0.1:40000".parse().unwrap();
+        n
+    });
+    let out = e.handle(now, Input::Reoffer { key, to: peer });
+    let inv = sent(&out).remove(0);
+    assert_eq!((inv.method(), inv.cseq()), (Some("INVITE"), (1, "INVITE")));
+    let body = String::from_utf8_lossy(&inv.body).into_owned();
+    assert!(body.contains("m=audio 40000 RTP/AVP 0 101\r\n") && body.contains("c=IN IP4 127.0.0.1"), "{body}");
+    let o = body.lines().find(|l| l.starts_with("o=")).unwrap().to_owned();
+    let fields: Vec<&str> = o.split(' ').collect();
+    assert_eq!(fields[2].parse::<u64>().unwrap(), fields[1].parse::<u64>().unwrap() + 1, "{o}");
+    // A second offer waits for the first one's answer.
+    assert!(sent(&e.handle(now, Input::Reoffer { key, to: None })).is_empty());
+    // Not answered yet: retransmitted; the 200 is ACKed with the INVITE's CSeq, again if repeated.
+    assert_eq!(sent(&e.handle(now + Duration::from_millis(600), Input::Tick)).len(), 1);
+    let ok = response(&inv, 200);
+    let ack = sent(&packet(&mut e, now, ok.clone())).remove(0);
+    assert_eq!((ack.method(), ack.cseq()), (Some("ACK"), (1, "ACK")));
+    assert_ne!(ack.branch(), inv.branch());
+    let again = sent(&packet(&mut e, now, ok)).remove(0);
+    assert_eq!(again.cseq(), (1, "ACK"));
+    assert!(sent(&e.handle(now + Duration::from_secs(3), Input::Tick)).is_empty());
+    // Back to our own media; a refusal is ACKed on the INVITE's branch and the call stays.
+    let inv = sent(&e.handle(now, Input::Reoffer { key, to: None })).remove(0);
+    assert!(String::from_utf8_lossy(&inv.body).contains("m=audio 20000 "));
+    let ack = sent(&packet(&mut e, now, response(&inv, 488))).remove(0);
+    assert_eq!((ack.cseq(), ack.branch()), ((2, "ACK"), inv.branch()));
+    assert_eq!(e.call_count(), 1);
+}
