@@ -121,7 +121,7 @@ fn originate_response_matches_the_oracle_for_an_application() {
     snap.name = "Local/100@test-00000000;1".into();
     let outcome = OriginateOutcome {
         channel_id: snap.id,
-        channel_name: snap.name.clone(),
+        channel_name: snap.name.as_str().to_owned(),
         answered: true,
         reason: OriginateReason::Answered,
         cause: HangupCause::NORMAL_CLEARING,

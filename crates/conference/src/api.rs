@@ -140,8 +140,7 @@ async fn dial(conf: &Conferences, name: &str, args: &[String]) -> String {
         OriginateTarget::App { name: "conference".to_owned(), args: name.to_owned() },
     );
     req.timeout = Duration::from_secs(60);
-    req.caller_id =
-        CallerId { number: args.get(1).cloned().unwrap_or_default(), name: args.get(2).cloned().unwrap_or_default() };
+    req.caller_id = CallerId::new(args.get(1).cloned().unwrap_or_default(), args.get(2).cloned().unwrap_or_default());
     let cause = match conf.switch().originate_and_wait(req).await {
         Ok(outcome) if outcome.answered => "SUCCESS",
         Ok(outcome) => outcome.cause.fs_name(),

@@ -46,10 +46,10 @@ impl MemberState {
         }
         let fields = [
             self.id.to_string(),
-            snap.name.clone(),
+            snap.name.as_str().to_owned(),
             snap.id.to_string(),
-            snap.caller.name.clone(),
-            snap.caller.number.clone(),
+            snap.caller.name.as_str().to_owned(),
+            snap.caller.number.as_str().to_owned(),
             flags.join("|"),
             self.volume_in.to_string(),
             "0".to_owned(),

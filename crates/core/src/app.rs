@@ -11,6 +11,7 @@ use crate::cause::HangupCause;
 use crate::channel::{Channel, Interrupted, WaitFor, Woken};
 use crate::event::EventKind;
 use crate::state::Phase;
+use crate::text::SharedStr;
 
 /// A boxed future borrowing its inputs.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -85,16 +86,17 @@ impl Channel {
     pub async fn execute(&mut self, name: &str, args: &str) -> Result<AppResult, NoSuchApp> {
         let app = self.switch().apps().get(name).ok_or_else(|| NoSuchApp(name.to_owned()))?;
         // FreeSWITCH's `app_uuid` variable (set by ESL `sendmsg` `Event-UUID`) names this execution once.
-        let app_uuid = match self.current().variables.get("app_uuid").map(str::to_owned) {
+        let app_uuid = match self.current().variables.get("app_uuid").map(SharedStr::from) {
             Some(given) => {
                 self.current_mut().variables.unset("app_uuid");
                 given
             }
             None => execution_id(),
         };
-        self.current_mut().location.app = Some(name.to_owned());
-        args.clone_into(&mut self.current_mut().location.app_data);
-        let (app_name, data) = (name.to_owned(), args.to_owned());
+        let (app_name, data) = (SharedStr::from(name), SharedStr::from(args));
+        let location = &mut self.current_mut().location;
+        location.app = Some(app_name.clone());
+        location.app_data = data.clone();
         self.publish(EventKind::Execute { app: app_name.clone(), data: data.clone(), app_uuid: app_uuid.clone() });
         let result = app.execute(self, args).await;
         let response = match &result {
@@ -109,13 +111,14 @@ impl Channel {
 /// A fresh version-4 UUID for one application execution (ESL `Application-UUID`), made without
 /// asking the OS for randomness each time: a random base drawn once per process plus a counter,
 /// so ids never repeat within a run and differ between runs.
-fn execution_id() -> String {
+fn execution_id() -> SharedStr {
     static BASE: OnceLock<u128> = OnceLock::new();
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let base = *BASE.get_or_init(|| uuid::Uuid::new_v4().as_u128());
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let bytes = base.wrapping_add(u128::from(n)).to_be_bytes();
-    uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string()
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    SharedStr::from(&*uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().encode_lower(&mut text))
 }
 
 fn parse_seconds(args: &str) -> Duration {
@@ -221,7 +224,7 @@ mod tests {
         for id in [a, b] {
             let parsed = uuid::Uuid::parse_str(&id).unwrap();
             assert_eq!(parsed.get_version_num(), 4);
-            assert_eq!(parsed.hyphenated().to_string(), id);
+            assert_eq!(parsed.hyphenated().to_string(), id.as_str());
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::cause::HangupCause;
 use crate::clock::Timestamp;
 use crate::snapshot::ChannelSnapshot;
 use crate::state::ChannelState;
+use crate::text::SharedStr;
 
 /// What happened.
 #[derive(Clone, Debug)]
@@ -33,20 +34,20 @@ pub enum EventKind {
     /// An application starts (AMI `Newexten` at a dialplan step, ESL `CHANNEL_EXECUTE`).
     Execute {
         /// Application name.
-        app: String,
+        app: SharedStr,
         /// Its arguments.
-        data: String,
+        data: SharedStr,
         /// Id of this execution (ESL `Application-UUID`).
-        app_uuid: String,
+        app_uuid: SharedStr,
     },
     /// An application finished (ESL `CHANNEL_EXECUTE_COMPLETE`).
     ExecuteComplete {
         /// Application name.
-        app: String,
+        app: SharedStr,
         /// Its arguments.
-        data: String,
+        data: SharedStr,
         /// Id of this execution.
-        app_uuid: String,
+        app_uuid: SharedStr,
         /// Its result text (`Application-Response`).
         response: String,
     },

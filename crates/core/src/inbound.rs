@@ -41,7 +41,7 @@ impl Switch {
         let mut snap = self.blank_snapshot(id, &call.tech, call.name, Direction::Inbound);
         snap.linked_id = call.linked_id.unwrap_or(id);
         snap.caller = call.caller;
-        snap.dialed = call.dialed;
+        snap.dialed = call.dialed.into();
         for (k, v) in &call.variables {
             snap.variables.set(k, v);
         }

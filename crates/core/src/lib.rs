@@ -30,6 +30,7 @@ pub mod state;
 pub mod stats;
 pub mod switch;
 pub mod tech;
+pub mod text;
 pub mod transfer;
 pub mod vars;
 
@@ -44,3 +45,4 @@ pub use originate::{OriginateOutcome, OriginateReason, OriginateRequest, Origina
 pub use snapshot::{CallerId, ChannelSnapshot, Direction};
 pub use state::{CallState, ChannelState, LineState, Phase};
 pub use switch::{BridgeError, Switch, SwitchConfig, SwitchInfo};
+pub use text::SharedStr;

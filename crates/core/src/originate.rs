@@ -128,7 +128,7 @@ impl OriginateOutcome {
     pub(crate) fn new(snap: &ChannelSnapshot, answered: bool, reason: OriginateReason, cause: HangupCause) -> Self {
         Self {
             channel_id: snap.id,
-            channel_name: snap.name.clone(),
+            channel_name: snap.name.as_str().to_owned(),
             answered,
             reason,
             cause,
@@ -238,9 +238,9 @@ impl Switch {
         if let Some(linked) = req.linked_id {
             snap.linked_id = linked;
         }
-        dial.name_base().clone_into(&mut snap.dialed);
+        snap.dialed = dial.name_base().into();
         snap.caller = req.caller_id.clone();
-        req.account.clone_into(&mut snap.account_code);
+        snap.account_code = req.account.as_str().into();
         for (k, v) in dial.variables.iter().chain(&req.variables) {
             snap.variables.set(k, v);
         }

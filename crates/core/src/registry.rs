@@ -17,14 +17,14 @@ pub struct ChannelRegistry {
 
 impl ChannelRegistry {
     pub(crate) fn insert(&self, handle: ChannelHandle) {
-        let name = handle.snapshot().name.clone();
+        let name = handle.snapshot().name.as_str().to_owned();
         self.by_name.insert(name, handle.id());
         self.by_id.insert(handle.id(), handle);
     }
 
     pub(crate) fn remove(&self, id: ChannelId) {
         if let Some((_, handle)) = self.by_id.remove(&id) {
-            self.by_name.remove(&handle.snapshot().name);
+            self.by_name.remove(handle.snapshot().name.as_str());
         }
     }
 

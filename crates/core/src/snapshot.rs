@@ -6,6 +6,7 @@ use crate::cause::HangupCause;
 use crate::clock::Timestamp;
 use crate::id::ChannelId;
 use crate::state::ChannelState;
+use crate::text::SharedStr;
 use crate::vars::Variables;
 
 /// Which way the call goes, from the switch's point of view.
@@ -31,14 +32,14 @@ impl Direction {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallerId {
     /// The number (`CALLERID(num)`, `Caller-Caller-ID-Number`).
-    pub number: String,
+    pub number: SharedStr,
     /// The name (`CALLERID(name)`, `Caller-Caller-ID-Name`).
-    pub name: String,
+    pub name: SharedStr,
 }
 
 impl CallerId {
     /// A caller id from number and name.
-    pub fn new(number: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(number: impl Into<SharedStr>, name: impl Into<SharedStr>) -> Self {
         Self { number: number.into(), name: name.into() }
     }
 }
@@ -47,15 +48,15 @@ impl CallerId {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DialplanLocation {
     /// Context.
-    pub context: String,
+    pub context: SharedStr,
     /// Extension.
-    pub exten: String,
+    pub exten: SharedStr,
     /// Priority (1-based; 0 before the dialplan starts).
     pub priority: u32,
     /// The application running now, if any.
-    pub app: Option<String>,
+    pub app: Option<SharedStr>,
     /// Its arguments.
-    pub app_data: String,
+    pub app_data: SharedStr,
 }
 
 /// A channel as it was at one moment. Shared by `Arc` among events and readers; never mutated.
@@ -66,9 +67,9 @@ pub struct ChannelSnapshot {
     /// Linked id: the id of the channel that started the call chain.
     pub linked_id: ChannelId,
     /// Name, e.g. `sim/alice-00000001`.
-    pub name: String,
+    pub name: SharedStr,
     /// Technology, e.g. `sim`.
-    pub tech: String,
+    pub tech: SharedStr,
     /// Direction.
     pub direction: Direction,
     /// State machine (both views).
@@ -78,13 +79,13 @@ pub struct ChannelSnapshot {
     /// Connected line.
     pub connected: CallerId,
     /// What was dialed to create it (the resource of the dial string).
-    pub dialed: String,
+    pub dialed: SharedStr,
     /// Dialplan position.
     pub location: DialplanLocation,
     /// Account code.
-    pub account_code: String,
+    pub account_code: SharedStr,
     /// Language.
-    pub language: String,
+    pub language: SharedStr,
     /// Channel variables.
     pub variables: Variables,
     /// Creation time.

@@ -19,6 +19,7 @@ use crate::snapshot::{CallerId, ChannelSnapshot, DialplanLocation, Direction};
 use crate::state::ChannelState;
 use crate::stats::SwitchStats;
 use crate::tech::TechRegistry;
+use crate::text::SharedStr;
 use crate::vars::{GlobalVariables, Variables};
 
 /// Facts about this switch that protocols print.
@@ -231,16 +232,16 @@ impl Switch {
         ChannelSnapshot {
             id,
             linked_id: id,
-            name,
-            tech: tech.to_owned(),
+            name: name.into(),
+            tech: tech.into(),
             direction,
             state: ChannelState::default(),
             caller: CallerId::default(),
             connected: CallerId::default(),
-            dialed: String::new(),
+            dialed: SharedStr::default(),
             location: DialplanLocation::default(),
-            account_code: String::new(),
-            language: "en".to_owned(),
+            account_code: SharedStr::default(),
+            language: "en".into(),
             variables: Variables::default(),
             created: self.now(),
             answered: None,

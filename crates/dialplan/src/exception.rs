@@ -21,7 +21,12 @@ pub(crate) fn raise(engine: &Engine, chan: &mut Channel, ctx: &str, reason: &str
         return false;
     }
     let loc = chan.current().location.clone();
-    let ex = Exception { reason: reason.to_owned(), context: loc.context, exten: loc.exten, priority: loc.priority };
+    let ex = Exception {
+        reason: reason.to_owned(),
+        context: loc.context.as_str().to_owned(),
+        exten: loc.exten.as_str().to_owned(),
+        priority: loc.priority,
+    };
     pc(chan).exception = Some(ex);
     jump(chan, ctx, "e", 1);
     true

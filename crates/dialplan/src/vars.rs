@@ -19,16 +19,16 @@ pub(crate) fn get(chan: &Channel, name: &str) -> Option<String> {
 fn builtin(chan: &Channel, name: &str) -> Option<String> {
     let snap = chan.current();
     Some(match name {
-        "EXTEN" => snap.location.exten.clone(),
-        "CONTEXT" => snap.location.context.clone(),
+        "EXTEN" => snap.location.exten.as_str().to_owned(),
+        "CONTEXT" => snap.location.context.as_str().to_owned(),
         "PRIORITY" => snap.location.priority.to_string(),
-        "CHANNEL" => snap.name.clone(),
+        "CHANNEL" => snap.name.as_str().to_owned(),
         "UNIQUEID" => snap.id.to_string(),
         "EPOCH" => (chan.switch().now().0 / 1_000_000).to_string(),
         "HANGUPCAUSE" => snap.hangup_cause.map_or(0, |c| c.asterisk_code()).to_string(),
-        "CALLERID(num)" => snap.caller.number.clone(),
-        "LANGUAGE" => snap.language.clone(),
-        "ACCOUNTCODE" => snap.account_code.clone(),
+        "CALLERID(num)" => snap.caller.number.as_str().to_owned(),
+        "LANGUAGE" => snap.language.as_str().to_owned(),
+        "ACCOUNTCODE" => snap.account_code.as_str().to_owned(),
         _ => return None,
     })
 }

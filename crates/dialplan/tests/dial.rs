@@ -174,7 +174,7 @@ exten => 1,1,Dial(sim/a?busy&sim/b?ring=50ms,5,L(100))
 /// (main channel name, event) pairs for ringing: line-state changes to Ringing and `DialState`.
 fn ringing_trace(events: &[switchyard_core::Event]) -> Vec<String> {
     use switchyard_core::{EventKind, LineState};
-    let name = |e: &switchyard_core::Event| e.channel.as_ref().map_or("-".to_owned(), |c| c.name.clone());
+    let name = |e: &switchyard_core::Event| e.channel.as_ref().map_or("-".to_owned(), |c| c.name.as_str().to_owned());
     events
         .iter()
         .filter_map(|e| match &e.kind {

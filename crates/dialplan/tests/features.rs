@@ -32,7 +32,7 @@ fn bridge_peers(events: &[Event], name_prefix: &str) -> Vec<String> {
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::Bridge { other, .. } if e.channel.as_ref()?.name.starts_with(name_prefix) => {
-                Some(other.name.clone())
+                Some(other.name.as_str().to_owned())
             }
             _ => None,
         })

@@ -336,7 +336,7 @@ same => n,Set(CALLERID(name)=Bob)
         .filter(|e| matches!(e.kind, switchyard_core::EventKind::CallerIdChange))
         .map(|e| {
             let c = &e.channel.as_ref().unwrap().caller;
-            (c.number.clone(), c.name.clone())
+            (c.number.as_str().to_owned(), c.name.as_str().to_owned())
         })
         .collect();
     let (first, second) = (&changes[0], &changes[1]);

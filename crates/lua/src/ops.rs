@@ -68,11 +68,11 @@ fn variable(chan: &Channel, name: &str) -> Option<String> {
     let snap = chan.current();
     let profile = match name {
         "uuid" => snap.id.to_string(),
-        "channel_name" => snap.name.clone(),
-        "caller_id_name" => snap.caller.name.clone(),
-        "caller_id_number" => snap.caller.number.clone(),
-        "destination_number" => snap.location.exten.clone(),
-        "context" => snap.location.context.clone(),
+        "channel_name" => snap.name.as_str().to_owned(),
+        "caller_id_name" => snap.caller.name.as_str().to_owned(),
+        "caller_id_number" => snap.caller.number.as_str().to_owned(),
+        "destination_number" => snap.location.exten.as_str().to_owned(),
+        "context" => snap.location.context.as_str().to_owned(),
         _ => return chan.switch().globals().get(name),
     };
     Some(profile)

@@ -244,7 +244,7 @@ impl Driver {
             true => format!("sip:{dest}"),
             false => format!("sip:{user}@{dest}"),
         };
-        let (caller_number, caller_name) = (caller.number, caller.name);
+        let (caller_number, caller_name) = (caller.number.as_str().to_owned(), caller.name.as_str().to_owned());
         let target = OutboundTarget { request_uri, dest, transport, caller_number, caller_name, auth };
         self.slots.insert(key, Slot { handle: Some(handle), leg, account });
         self.feed(Input::Originate { key, target, media });

@@ -78,7 +78,7 @@ pub fn channel_block(s: &ChannelSnapshot) -> [(&'static str, String); 14] {
     let line = s.state.line();
     let language = if s.language.is_empty() { "en" } else { s.language.as_str() };
     [
-        ("Channel", s.name.clone()),
+        ("Channel", s.name.as_str().to_owned()),
         ("ChannelState", line.number().to_string()),
         ("ChannelStateDesc", line.asterisk_name().to_owned()),
         ("CallerIDNum", or_unknown(&s.caller.number)),
@@ -86,9 +86,9 @@ pub fn channel_block(s: &ChannelSnapshot) -> [(&'static str, String); 14] {
         ("ConnectedLineNum", or_unknown(&s.connected.number)),
         ("ConnectedLineName", or_unknown(&s.connected.name)),
         ("Language", language.to_owned()),
-        ("AccountCode", s.account_code.clone()),
-        ("Context", s.location.context.clone()),
-        ("Exten", s.location.exten.clone()),
+        ("AccountCode", s.account_code.as_str().to_owned()),
+        ("Context", s.location.context.as_str().to_owned()),
+        ("Exten", s.location.exten.as_str().to_owned()),
         ("Priority", s.location.priority.to_string()),
         ("Uniqueid", s.id.to_string()),
         ("Linkedid", s.linked_id.to_string()),

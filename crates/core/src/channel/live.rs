@@ -216,8 +216,8 @@ impl Channel {
     /// Sets the dialplan position (published with the next event).
     pub fn set_location(&mut self, context: &str, exten: &str, priority: u32) {
         let loc = &mut self.snap.location;
-        context.clone_into(&mut loc.context);
-        exten.clone_into(&mut loc.exten);
+        loc.context.set(context);
+        loc.exten.set(exten);
         loc.priority = priority;
     }
 

@@ -115,27 +115,27 @@ impl Command for ShowChannels {
 
 fn row(s: &ChannelSnapshot, host: &str) -> Vec<String> {
     let l = &s.location;
-    let dest = if l.exten.is_empty() { s.dialed.clone() } else { l.exten.clone() };
+    let dest = if l.exten.is_empty() { s.dialed.as_str().to_owned() } else { l.exten.as_str().to_owned() };
     let mut r = vec![String::new(); COLUMNS.len()];
     r[0] = s.id.to_string();
     r[1] = s.direction.fs_name().to_owned();
     r[2] = format_utc(s.created);
     r[3] = s.created.secs().to_string();
-    r[4].clone_from(&s.name);
+    r[4] = s.name.as_str().to_owned();
     r[5] = s.state.phase().fs_name().to_owned();
-    r[6].clone_from(&s.caller.name);
-    r[7].clone_from(&s.caller.number);
+    r[6] = s.caller.name.as_str().to_owned();
+    r[7] = s.caller.number.as_str().to_owned();
     r[9].clone_from(&dest);
-    r[10] = l.app.clone().unwrap_or_default();
-    r[11].clone_from(&l.app_data);
-    r[13].clone_from(&l.context);
+    r[10] = l.app.as_deref().unwrap_or_default().to_owned();
+    r[11] = l.app_data.to_string();
+    r[13] = l.context.as_str().to_owned();
     r[21] = host.to_owned();
-    r[24].clone_from(&s.account_code);
+    r[24] = s.account_code.as_str().to_owned();
     r[25] = s.state.call_state().fs_name().to_owned();
-    r[32].clone_from(&s.caller.name);
-    r[33].clone_from(&s.caller.number);
+    r[32] = s.caller.name.as_str().to_owned();
+    r[33] = s.caller.number.as_str().to_owned();
     r[35] = dest;
-    r[37].clone_from(&l.context);
+    r[37] = l.context.as_str().to_owned();
     r
 }
 

@@ -65,24 +65,25 @@ fn rows(sw: &Switch) -> Vec<Vec<String>> {
 
 /// uuid … sent_callee_num (21 columns).
 fn side(s: &ChannelSnapshot, host: Option<&str>) -> Vec<String> {
-    let dest = if s.location.exten.is_empty() { s.dialed.clone() } else { s.location.exten.clone() };
+    let dest =
+        if s.location.exten.is_empty() { s.dialed.as_str().to_owned() } else { s.location.exten.as_str().to_owned() };
     let mut r = vec![
         s.id.to_string(),
         s.direction.fs_name().to_owned(),
         format_utc(s.created),
         s.created.secs().to_string(),
-        s.name.clone(),
+        s.name.as_str().to_owned(),
         s.state.phase().fs_name().to_owned(),
-        s.caller.name.clone(),
-        s.caller.number.clone(),
+        s.caller.name.as_str().to_owned(),
+        s.caller.number.as_str().to_owned(),
         String::new(),
         dest,
         String::new(),
         String::new(),
-        s.account_code.clone(),
+        s.account_code.as_str().to_owned(),
         s.state.call_state().fs_name().to_owned(),
-        s.connected.name.clone(),
-        s.connected.number.clone(),
+        s.connected.name.as_str().to_owned(),
+        s.connected.number.as_str().to_owned(),
         String::new(),
         s.id.to_string(),
     ];

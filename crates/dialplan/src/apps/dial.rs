@@ -261,7 +261,7 @@ fn start_callee(
     let (tx, rx) = oneshot::channel();
     let role = FeatureRole {
         allowed: Allowed { transfer: opts.callee_transfers, disconnect: opts.callee_disconnects },
-        context: chan.current().location.context.clone(),
+        context: chan.current().location.context.to_string(),
     };
     e.dials.insert(id, CalleePlan { gosub: opts.gosub.clone(), ready: tx, role });
     let target = OriginateTarget::App { name: "AppDial2".into(), args: "(Outgoing Line)".into() };
@@ -270,7 +270,7 @@ fn start_callee(
     req.timeout = Duration::from_secs_f64(timeout.unwrap_or(86_400.0));
     req.caller_id = chan.current().caller.clone();
     req.linked_id = Some(chan.current().linked_id);
-    req.account = chan.current().account_code.clone();
+    req.account = chan.current().account_code.as_str().to_owned();
     req.variables = crate::vars::inheritable(chan);
     e.switch.originate(req).map(|p| (p, rx)).map_err(|err| {
         e.dials.forget(id);
@@ -337,7 +337,7 @@ async fn connect(
     }
     let role = FeatureRole {
         allowed: Allowed { transfer: opts.caller_transfers, disconnect: opts.caller_disconnects },
-        context: chan.current().location.context.clone(),
+        context: chan.current().location.context.to_string(),
     };
     let result = talk(e, chan, opts.limit.map(|l| (answered_at, l)), &role).await;
     finish(chan, "ANSWER", start, Some(answered_at));

@@ -93,7 +93,7 @@ pub(crate) fn set_local(chan: &mut Channel, name: &str, value: &str) {
 
 fn gosub_to(e: &Engine, chan: &mut Channel, spec: &str) -> AppResult {
     let here = chan.current().location.clone();
-    let ret = Some((here.context, here.exten, here.priority + 1));
+    let ret = Some((here.context.as_str().to_owned(), here.exten.as_str().to_owned(), here.priority + 1));
     match push(e, chan, spec, ret) {
         Ok(()) => Ok(String::new()),
         Err(why) => {

@@ -17,7 +17,7 @@ type R<'a> = BoxFuture<'a, AppResult>;
 pub(crate) fn destination(chan: &mut Channel, words: &[&str]) -> Option<(String, Kind, String)> {
     let exten = (*words.first()?).to_owned();
     let kind = words.get(1).and_then(|d| Kind::parse(d)).unwrap_or_else(|| route::flavour(chan));
-    let context = words.get(2).map_or_else(|| chan.current().location.context.clone(), |c| (*c).to_owned());
+    let context = words.get(2).map_or_else(|| chan.current().location.context.as_str().to_owned(), |c| (*c).to_owned());
     let context = if context.is_empty() { "default".to_owned() } else { context };
     Some((exten, kind, context))
 }

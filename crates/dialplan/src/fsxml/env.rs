@@ -18,19 +18,19 @@ pub fn profile_field(chan: &Channel, name: &str) -> Option<String> {
     Some(match name {
         "destination_number" => {
             if snap.location.exten.is_empty() {
-                snap.dialed.clone()
+                snap.dialed.as_str().to_owned()
             } else {
-                snap.location.exten.clone()
+                snap.location.exten.as_str().to_owned()
             }
         }
-        "caller_id_number" | "ani" => snap.caller.number.clone(),
-        "caller_id_name" => snap.caller.name.clone(),
-        "callee_id_number" => snap.connected.number.clone(),
-        "callee_id_name" => snap.connected.name.clone(),
-        "context" => snap.location.context.clone(),
+        "caller_id_number" | "ani" => snap.caller.number.as_str().to_owned(),
+        "caller_id_name" => snap.caller.name.as_str().to_owned(),
+        "callee_id_number" => snap.connected.number.as_str().to_owned(),
+        "callee_id_name" => snap.connected.name.as_str().to_owned(),
+        "context" => snap.location.context.as_str().to_owned(),
         "dialplan" => snap.variables.get("dialplan").unwrap_or("XML").to_owned(),
         "uuid" | "unique_id" => snap.id.to_string(),
-        "chan_name" | "channel_name" => snap.name.clone(),
+        "chan_name" | "channel_name" => snap.name.as_str().to_owned(),
         "source" => format!("mod_{}", snap.tech.to_ascii_lowercase()),
         "network_addr" => snap.variables.get("network_addr").unwrap_or("").to_owned(),
         "rdnis" => snap.variables.get("rdnis").unwrap_or("").to_owned(),

@@ -11,15 +11,15 @@ use crate::state::pc;
 pub(super) fn read(chan: &Channel, item: &str) -> Result<String, FuncError> {
     let s = chan.current();
     Ok(match item.trim() {
-        "name" => s.name.clone(),
+        "name" => s.name.as_str().to_owned(),
         "uniqueid" => s.id.to_string(),
         "linkedid" => s.linked_id.to_string(),
         "state" => s.state.line().asterisk_name().to_owned(),
-        "language" => s.language.clone(),
-        "accountcode" => s.account_code.clone(),
-        "channeltype" => s.tech.clone(),
-        "context" => s.location.context.clone(),
-        "exten" => s.location.exten.clone(),
+        "language" => s.language.as_str().to_owned(),
+        "accountcode" => s.account_code.as_str().to_owned(),
+        "channeltype" => s.tech.as_str().to_owned(),
+        "context" => s.location.context.as_str().to_owned(),
+        "exten" => s.location.exten.as_str().to_owned(),
         "hangupcause" => s.hangup_cause.map_or(0, |c| c.asterisk_code()).to_string(),
         "callid" | "musicclass" | "parkinglot" | "peer" | "amaflags" => String::new(),
         other => return Err(FuncError::Bad(format!("CHANNEL(): unknown item '{other}'"))),
@@ -32,11 +32,11 @@ pub(super) fn write(engine: &Arc<Engine>, chan: &mut Channel, item: &str, value:
         "hangup_handler_pop" => engine.handlers.pop(chan, value),
         "hangup_handler_wipe" => engine.handlers.wipe(chan, value),
         "language" => {
-            value.clone_into(&mut chan.current_mut().language);
+            chan.current_mut().language = value.into();
             chan.publish_snapshot();
         }
         "accountcode" => {
-            value.clone_into(&mut chan.current_mut().account_code);
+            chan.current_mut().account_code = value.into();
             chan.publish_snapshot();
         }
         "musicclass" | "amaflags" | "callgroup" | "pickupgroup" | "parkinglot" => {}
@@ -48,13 +48,13 @@ pub(super) fn write(engine: &Arc<Engine>, chan: &mut Channel, item: &str, value:
 pub(super) fn callerid_read(chan: &Channel, item: &str) -> Result<String, FuncError> {
     let c = &chan.current().caller;
     Ok(match item.trim().split(',').next().unwrap_or("") {
-        "num" | "number" | "ani" => c.number.clone(),
-        "name" => c.name.clone(),
+        "num" | "number" | "ani" => c.number.as_str().to_owned(),
+        "name" => c.name.as_str().to_owned(),
         "all" => match (c.name.is_empty(), c.number.is_empty()) {
             (true, _) => format!("<{}>", c.number),
             (false, _) => format!("\"{}\" <{}>", c.name, c.number),
         },
-        "dnid" => chan.current().dialed.clone(),
+        "dnid" => chan.current().dialed.as_str().to_owned(),
         other => return Err(FuncError::Bad(format!("CALLERID(): unknown item '{other}'"))),
     })
 }
@@ -63,12 +63,12 @@ pub(super) fn callerid_write(chan: &mut Channel, item: &str, value: &str) -> Res
     let before = chan.current().caller.clone();
     let caller = &mut chan.current_mut().caller;
     match item.trim() {
-        "num" | "number" | "ani" => value.clone_into(&mut caller.number),
-        "name" => value.clone_into(&mut caller.name),
+        "num" | "number" | "ani" => caller.number = value.into(),
+        "name" => caller.name = value.into(),
         "all" => {
             let (name, num) = parse_all(value);
-            caller.name = name;
-            caller.number = num;
+            caller.name = name.into();
+            caller.number = num.into();
         }
         other => return Err(FuncError::Bad(format!("CALLERID(): cannot set '{other}'"))),
     }

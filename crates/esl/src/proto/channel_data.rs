@@ -98,7 +98,11 @@ pub fn caller_profile(ev: &mut EslEvent, snap: &ChannelSnapshot, p: &str) {
 }
 
 fn destination(snap: &ChannelSnapshot) -> String {
-    if snap.location.exten.is_empty() { snap.dialed.clone() } else { snap.location.exten.clone() }
+    if snap.location.exten.is_empty() {
+        snap.dialed.as_str().to_owned()
+    } else {
+        snap.location.exten.as_str().to_owned()
+    }
 }
 
 fn times(ev: &mut EslEvent, snap: &ChannelSnapshot, p: &str) {
@@ -131,7 +135,7 @@ pub fn variables(ev: &mut EslEvent, snap: &ChannelSnapshot) {
         ("direction", snap.direction.fs_name().to_owned()),
         ("uuid", uuid.clone()),
         ("call_uuid", uuid),
-        ("channel_name", snap.name.clone()),
+        ("channel_name", snap.name.as_str().to_owned()),
     ];
     for (name, value) in standard {
         if vars.get(name).is_none() {

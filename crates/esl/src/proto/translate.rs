@@ -211,7 +211,7 @@ fn bridge_headers(snap: Option<&ChannelSnapshot>, other: &ChannelSnapshot) -> Ve
         ("Bridge-A-Unique-ID", own),
         ("Bridge-B-Unique-ID", other.id.to_string()),
         ("Other-Leg-Unique-ID", other.id.to_string()),
-        ("Other-Leg-Channel-Name", other.name.clone()),
+        ("Other-Leg-Channel-Name", other.name.as_str().to_owned()),
     ]
 }
 

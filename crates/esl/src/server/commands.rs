@@ -179,7 +179,7 @@ impl Session {
         if self.controlled.is_none() {
             let handle = uuid.and_then(|u| u.parse().ok()).and_then(|id| self.shared.switch.channels().get(id));
             let Some(h) = handle else { return self.reply("-ERR invalid uuid") };
-            self.controlled = Some(Controlled { id: h.id(), name: h.snapshot().name.clone() });
+            self.controlled = Some(Controlled { id: h.id(), name: h.snapshot().name.as_str().to_owned() });
         }
         if let Some(f) = format {
             self.format = f;

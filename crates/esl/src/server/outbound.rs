@@ -60,7 +60,7 @@ async fn run_socket(shared: Arc<Shared>, chan: &mut Channel, args: &str) -> AppR
         }
     };
     let mode = Mode::Outbound { asynchronous: target.asynchronous, full: target.full };
-    let controlled = Controlled { id: chan.id(), name: chan.current().name.clone() };
+    let controlled = Controlled { id: chan.id(), name: chan.current().name.as_str().to_owned() };
     let session = Session::new(shared, mode, Some(controlled), target.addr.clone());
     let (done_tx, done_rx) = oneshot::channel();
     tokio::spawn(async move {

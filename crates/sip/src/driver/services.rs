@@ -149,7 +149,7 @@ impl Driver {
         }
         match account.and_then(|a| self.engine.registrar().account(a)) {
             Some(a) => a.context.clone(),
-            None => referrer.snapshot().location.context.clone(),
+            None => referrer.snapshot().location.context.to_string(),
         }
     }
 

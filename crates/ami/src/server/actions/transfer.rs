@@ -28,7 +28,7 @@ pub fn blind(s: &mut Session, id: Option<&str>, channel: &str, exten: &str, cont
     let Some(peer) = peer else {
         return Response::error(id, "Transfer invalid").write(&mut s.out);
     };
-    let context = context.map_or_else(|| snap.location.context.clone(), str::to_owned);
+    let context = context.map_or_else(|| snap.location.context.to_string(), str::to_owned);
     let redirect = ChannelCommand::Redirect { context: context.clone(), exten: exten.to_owned(), priority: 1 };
     if peer.send(redirect).is_err() {
         return Response::error(id, "Transfer failed").write(&mut s.out);
