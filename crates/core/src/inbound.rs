@@ -4,7 +4,7 @@
 use crate::channel::{ChannelHandle, ChannelPlan, spawn_channel};
 use crate::id::ChannelId;
 use crate::originate::{OriginateError, OriginateTarget};
-use crate::snapshot::{CallerId, Direction};
+use crate::snapshot::{CallerId, ChannelSnapshot, Direction};
 use crate::switch::Switch;
 use crate::tech::Endpoint;
 
@@ -36,6 +36,23 @@ impl Switch {
         call: InboundCall,
         endpoint: Box<dyn Endpoint>,
     ) -> Result<ChannelHandle, OriginateError> {
+        let (snap, target) = self.inbound_snapshot(call)?;
+        Ok(spawn_channel(self, snap, endpoint, ChannelPlan::Inbound { target, hold: None }))
+    }
+
+    /// As `spawn_inbound`, but the channel waits (announced, answering commands) until the returned
+    /// sender fires or is dropped: a Local `;2` exists from the request and runs once `;1` is dialed.
+    pub fn spawn_inbound_held(
+        &self,
+        call: InboundCall,
+        endpoint: Box<dyn Endpoint>,
+    ) -> Result<(ChannelHandle, tokio::sync::oneshot::Sender<()>), OriginateError> {
+        let (snap, target) = self.inbound_snapshot(call)?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        Ok((spawn_channel(self, snap, endpoint, ChannelPlan::Inbound { target, hold: Some(rx) }), tx))
+    }
+
+    fn inbound_snapshot(&self, call: InboundCall) -> Result<(ChannelSnapshot, OriginateTarget), OriginateError> {
         self.admit(call.channel_id)?;
         let id = call.channel_id.unwrap_or_else(ChannelId::new_v4);
         let mut snap = self.blank_snapshot(id, &call.tech, call.name, Direction::Inbound);
@@ -45,7 +62,7 @@ impl Switch {
         for (k, v) in &call.variables {
             snap.variables.set(k, v);
         }
-        Ok(spawn_channel(self, snap, endpoint, ChannelPlan::Inbound { target: call.target }))
+        Ok((snap, call.target))
     }
 }
 

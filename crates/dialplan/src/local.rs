@@ -1,5 +1,6 @@
 //! `Local/exten@context[/n]`: a pair of channels. `;1` is the outbound leg the dialer holds; `;2`
-//! is created when `;1` is dialed and runs the dialplan at `exten@context`. Answer, hangup and
+//! is created with it (as Asterisk's request does) and runs the dialplan at `exten@context` once `;1`
+//! is dialed. Answer, hangup and
 //! DTMF cross between the legs, and busy/congestion from `;2` reject `;1`; `;2` inherits `;1`'s variables.
 //! Without `/n` the pair optimises itself away once both legs are bridged (see `local_optimize`).
 
@@ -46,7 +47,16 @@ impl Tech for LocalTech {
     fn request(&self, switch: &Switch, resource: &str) -> Result<Box<dyn Endpoint>, DialStringError> {
         let spec = LocalSpec::parse(resource)?;
         let begun = Arc::new(AtomicBool::new(false));
-        Ok(Box::new(LocalOne { switch: switch.clone(), spec, own: None, two: None, pending: Vec::new(), begun }))
+        Ok(Box::new(LocalOne {
+            switch: switch.clone(),
+            spec,
+            own: None,
+            two: None,
+            start: None,
+            release: false,
+            pending: Vec::new(),
+            begun,
+        }))
     }
 
     fn channel_name(&self, resource: &str, n: u32) -> String {
@@ -61,6 +71,10 @@ struct LocalOne {
     spec: LocalSpec,
     own: Option<ChannelHandle>,
     two: Option<ChannelHandle>,
+    /// Starts `;2`'s dialplan (it exists from the request, as in Asterisk).
+    start: Option<tokio::sync::oneshot::Sender<()>>,
+    /// `;1` was dialed: `;2` starts once `;1` waits (after its `DialBegin`).
+    release: bool,
     pending: Vec<RemoteAction>,
     /// Shared with `;2`: set once the pair's optimisation began.
     begun: Arc<AtomicBool>,
@@ -90,24 +104,30 @@ impl LocalOne {
             cause: None,
             optimize: (!self.spec.no_optimize).then(|| (self.switch.clone(), self.begun.clone())),
         });
-        match self.switch.spawn_inbound(call, endpoint) {
-            Ok(h) => {
-                // AMI `LocalBridge`: the pair exists (Asterisk publishes it when `;1` is dialed).
-                let kind = EventKind::LocalBridge {
-                    one: own.snapshot(),
-                    two: h.snapshot(),
-                    context: self.spec.context.clone(),
-                    exten: self.spec.exten.clone(),
-                    optimize: !self.spec.no_optimize,
-                };
-                self.switch.bus().publish(kind, None);
+        match self.switch.spawn_inbound_held(call, endpoint) {
+            Ok((h, start)) => {
                 self.two = Some(h);
+                self.start = Some(start);
             }
             Err(e) => {
                 tracing::warn!("Local: cannot create the ;2 leg: {e}");
                 self.pending.push(RemoteAction::Reject(HangupCause::REQUESTED_CHAN_UNAVAIL));
             }
         }
+    }
+
+    /// `;1` is dialed: AMI `LocalBridge` (Asterisk publishes it from `local_call`).
+    fn dialed(&mut self) {
+        let (Some(own), Some(two)) = (&self.own, &self.two) else { return };
+        let kind = EventKind::LocalBridge {
+            one: own.snapshot(),
+            two: two.snapshot(),
+            context: self.spec.context.clone(),
+            exten: self.spec.exten.clone(),
+            optimize: !self.spec.no_optimize,
+        };
+        self.switch.bus().publish(kind, None);
+        self.release = true;
     }
 }
 
@@ -116,17 +136,27 @@ impl Endpoint for LocalOne {
         self.own = Some(own.clone());
     }
 
+    /// Both legs exist from the request (Asterisk's `Newchannel` for `;1` then `;2`).
+    fn on_created(&mut self, _now: Instant) {
+        self.spawn_two();
+    }
+
     fn next_deadline(&self) -> Option<Instant> {
-        (!self.pending.is_empty()).then(Instant::now)
+        (self.release || !self.pending.is_empty()).then(Instant::now)
     }
 
     fn on_deadline(&mut self, _now: Instant) -> Option<RemoteAction> {
+        if std::mem::take(&mut self.release)
+            && let Some(start) = self.start.take()
+        {
+            let _ = start.send(());
+        }
         (!self.pending.is_empty()).then(|| self.pending.remove(0))
     }
 
     fn on_local(&mut self, event: LocalEvent, _now: Instant) {
         match event {
-            LocalEvent::Dialing => self.spawn_two(),
+            LocalEvent::Dialing => self.dialed(),
             LocalEvent::Up => {}
             LocalEvent::Hangup(cause) => {
                 if let Some(two) = self.two.take() {

@@ -312,3 +312,25 @@ same => n,Wait(0.1)
     assert_eq!(r(&h, "after"), "ANSWER");
     assert_eq!(r(&h, "transferred"), "<unset>");
 }
+
+#[tokio::test]
+async fn both_local_legs_exist_before_dial_begin_and_the_second_runs_after_local_bridge() {
+    let conf = "
+[c]
+exten => 1,1,Dial(Local/2@c,5)
+exten => 2,1,Answer()
+";
+    let mut h = harness(conf);
+    h.call("null/caller", "c", "1");
+    let events = h.until_idle().await;
+    let at = |pred: &dyn Fn(&switchyard_core::Event) -> bool| events.iter().position(pred).unwrap();
+    let named = |e: &switchyard_core::Event, suffix: &str| e.channel.as_ref().is_some_and(|c| c.name.ends_with(suffix));
+    let one = at(&|e| matches!(e.kind, switchyard_core::EventKind::ChannelCreate) && named(e, ";1"));
+    let two = at(&|e| matches!(e.kind, switchyard_core::EventKind::ChannelCreate) && named(e, ";2"));
+    let begin =
+        at(&|e| matches!(&e.kind, switchyard_core::EventKind::DialBegin { dest, .. } if dest.name.ends_with(";1")));
+    let bridge = at(&|e| matches!(e.kind, switchyard_core::EventKind::LocalBridge { .. }));
+    let runs = at(&|e| matches!(e.kind, switchyard_core::EventKind::Execute { .. }) && named(e, ";2"));
+    assert!(one < two && two < begin, "Newchannel ;1, ;2, then DialBegin (app_dial's order)");
+    assert!(bridge < runs, ";2's dialplan starts once ;1 is dialed");
+}

@@ -2,9 +2,8 @@
 (conftest.EXTENSIONS): Originate Local/100@test -> Wait(1), async. The expected order of the
 call's main events is read from /work/shared/reference/oracle/asterisk-ami-transcript.txt (Asterisk
 22); events Switchyard does not publish yet (NewCallerid and NewConnectedLine for the Local pair) and
-VarSet/Newexten steps are left out of the comparison. DialBegin comes before the ;2 leg exists here
-(Asterisk: after LocalBridge): the core announces the dial before asking the far end, so that nothing the
-;2 leg's dialplan does can precede it. DeviceStateChange is compared on its own: Switchyard
+VarSet/Newexten steps are left out of the comparison. Both legs exist from the request and DialBegin
+follows LocalBridge, as in Asterisk; the ;2 leg's dialplan starts only after it. DeviceStateChange is compared on its own: Switchyard
 publishes a device's state right after each channel change, Asterisk from its device-state thread a little
 later (the oracle shows NOT_INUSE twice at the end because both legs were gone when its thread ran; here the
 first leg's end still reports INUSE because the other leg is up)."""
@@ -13,9 +12,9 @@ from rawami import logged_in
 
 ORACLE = [
     ("Newchannel", ";1", ""),
-    ("DialBegin", "", ""),
     ("Newchannel", ";2", ""),
     ("LocalBridge", "", ""),
+    ("DialBegin", "", ""),
     ("DialEnd", "", ""),
     ("OriginateResponse", ";1", ""),
     ("HangupHandlerPush", ";2", "hdlr,s,1(one,two)"),

@@ -27,8 +27,9 @@ pub(crate) enum ChannelPlan {
         /// The resource dialed (AMI `DialString`).
         dialstring: String,
     },
-    /// An incoming call: it rings (Asterisk `Ring`) and goes straight to `target`.
-    Inbound { target: OriginateTarget },
+    /// An incoming call: it rings (Asterisk `Ring`) and goes straight to `target`; with `hold`, only
+    /// once that is released (or dropped).
+    Inbound { target: OriginateTarget, hold: Option<oneshot::Receiver<()>> },
 }
 
 /// Registers a channel, announces it (`ChannelCreate`) and starts its task.
@@ -64,6 +65,7 @@ pub(crate) fn spawn_channel(
     switch.stats().channel_created(switch.now());
     switch.stats().observe_active(switch.channels().len() as u64, switch.now());
     chan.publish(EventKind::ChannelCreate);
+    chan.endpoint.on_created(Instant::now());
     tokio::spawn(run(chan, plan));
     handle
 }
@@ -78,7 +80,20 @@ async fn run(mut chan: Channel, plan: ChannelPlan) {
                 chan.run_target(target).await;
             }
         }
-        ChannelPlan::Inbound { target } => {
+        ChannelPlan::Inbound { target, hold } => {
+            if let Some(hold) = hold {
+                // Until released the channel only answers commands; a hangup, or the holder gone
+                // without releasing it, ends it here.
+                let released = tokio::select! {
+                    r = hold => r.is_ok(),
+                    w = chan.wait_until(None, WaitFor::default()) => w.is_ok(),
+                };
+                if !released || chan.hangup_cause().is_some() {
+                    chan.request_hangup(HangupCause::NORMAL_CLEARING, "never started");
+                    chan.finish().await;
+                    return;
+                }
+            }
             let _ = chan.change_state(|s| s.set_line(LineState::Ring));
             chan.set_phase(Phase::Init);
             chan.run_target(target).await;
@@ -90,13 +105,13 @@ async fn run(mut chan: Channel, plan: ChannelPlan) {
 impl Channel {
     async fn dial(&mut self, timeout: Duration, dialstring: String) -> OriginateOutcome {
         self.set_phase(Phase::Init);
-        // Before the far end is asked (a Local `;2` starts its dialplan at once), so that DialBegin
-        // always precedes what the callee does.
+        self.endpoint.on_local(LocalEvent::Dialing, Instant::now());
+        // After the far end was asked, as Asterisk's dial.c (a Local pair's `LocalBridge` comes first);
+        // a Local `;2` starts its dialplan only once this channel waits, so nothing it does precedes this.
         if self.dialed_by_nobody() {
             let dest = self.publish_snapshot();
             self.switch.bus().publish(EventKind::DialBegin { dest, dialstring }, None);
         }
-        self.endpoint.on_local(LocalEvent::Dialing, Instant::now());
         let want = WaitFor { answer: true, ..WaitFor::default() };
         let result = self.wait_until(Some(Instant::now() + timeout), want).await;
         let ringing = self.current().state.line() == LineState::Ringing;

@@ -52,6 +52,9 @@ pub trait Endpoint: Send + 'static {
     /// Called once, right after the channel is created, with its own handle (a far end that is
     /// another channel, like a Local or loopback pair, keeps it to report back).
     fn bind(&mut self, _own: &crate::channel::ChannelHandle) {}
+    /// Called once the channel is announced (`ChannelCreate` published), before its task runs: a
+    /// Local `;1` creates its `;2` here, as Asterisk creates both legs at request time.
+    fn on_created(&mut self, _now: Instant) {}
     /// When the far end next wants to act, if ever.
     fn next_deadline(&self) -> Option<Instant>;
     /// The deadline has come: what the far end does now.
