@@ -56,13 +56,14 @@ pub async fn run(b: MediaBench) -> anyhow::Result<String> {
     let load = Load::start(sockets, streams.clone(), max_id)?;
     tokio::time::sleep(WARMUP).await;
     let (cpu0, self0, at0) = (cpu_ticks(switch.pid()), cpu_ticks(std::process::id()), Instant::now());
-    let idle0 = server::system_ticks();
+    let (idle0, drops0) = (server::system_ticks(), server::udp_rcvbuf_errors());
     load.set_epoch(rtp_load::MEASURE);
     tokio::time::sleep(b.duration).await;
     load.set_epoch(rtp_load::DRAIN);
     let secs = at0.elapsed().as_secs_f64();
     let (cpu1, self1, idle1) = (cpu_ticks(switch.pid()), cpu_ticks(std::process::id()), server::system_ticks());
     let rss = server::rss_kib(switch.pid());
+    let (drops, load_avg) = (server::udp_rcvbuf_errors() - drops0, server::load_average());
     let (sent, measured) = load.finish();
     let hung_up = uac.hang_up(Duration::from_secs(10)).await?;
     uas.abort();
@@ -71,9 +72,16 @@ pub async fn run(b: MediaBench) -> anyhow::Result<String> {
         switch: (cpu1 - cpu0) as f64 / 100.0 / secs,
         generator: (self1 - self0) as f64 / 100.0 / secs,
         system: server::busy_share(idle0, idle1),
+        load_avg,
+        kernel_drops: drops,
     };
     let calls = Setup { asked: b.calls, up: placed.rtp.len().min(b_legs.len()), failed: placed.failed, setup, hung_up };
     Ok(report(&calls, streams.len(), secs, &sent, &measured, &cpu, rss, placed.retransmits))
+}
+
+/// Microseconds, or "≥ 200 ms" for the histogram's overflow bucket.
+fn us(v: u64) -> String {
+    if v >= rtp_load::HIST_US as u64 { "≥ 200 ms".to_owned() } else { format!("{v} µs") }
 }
 
 /// One stream per leg: A legs from the calling side's socket, B legs from the called side's.
@@ -95,6 +103,8 @@ struct Cpu {
     switch: f64,
     generator: f64,
     system: f64,
+    load_avg: String,
+    kernel_drops: u64,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -130,26 +140,38 @@ fn report(
     );
     let _ = writeln!(
         out,
-        "  added jitter |D(i-1,i)|: p50 {} µs, p99 {} µs, p99.9 {} µs, max {} µs",
-        m.ipdv.quantile(0.5),
-        m.ipdv.quantile(0.99),
-        m.ipdv.quantile(0.999),
-        m.ipdv.max()
+        "  added jitter |D(i-1,i)|: p50 {}, p99 {}, p99.9 {}, max {}",
+        us(m.ipdv.quantile(0.5)),
+        us(m.ipdv.quantile(0.99)),
+        us(m.ipdv.quantile(0.999)),
+        us(m.ipdv.max())
     );
     let _ = writeln!(
         out,
-        "  transit through the switch: p50 {} µs, p99 {} µs, max {} µs; generator send lateness p99 {} µs",
-        m.transit.quantile(0.5),
-        m.transit.quantile(0.99),
-        m.transit.max(),
-        sent.lateness.quantile(0.99)
+        "  transit through the switch: p50 {}, p99 {}, max {}; generator send lateness p99 {}",
+        us(m.transit.quantile(0.5)),
+        us(m.transit.quantile(0.99)),
+        us(m.transit.max()),
+        us(sent.lateness.quantile(0.99))
     );
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "  CPU (1.0 = one core): switch {:.2}, generator {:.2}, machine busy {:.0}%; switch RSS {} MiB; BYE answered {}/{}",
+        "  CPU (1.0 = one core): switch {:.2}, generator {:.2}, machine busy {:.0}% (load average {}); \
+         UDP receive-buffer drops (machine-wide) {}",
         cpu.switch,
         cpu.generator,
         100.0 * cpu.system,
+        cpu.load_avg,
+        cpu.kernel_drops
+    );
+    let relayed = m.received as f64 / secs;
+    let per_packet = 1e6 * cpu.switch / relayed.max(1.0);
+    let _ = write!(
+        out,
+        "  switch: {per_packet:.1} µs CPU per relayed packet → {:.0} pkt/s per core ≈ {:.0} calls per core; \
+         RSS {} MiB; BYE answered {}/{}",
+        1e6 / per_packet.max(0.001),
+        1e4 / per_packet.max(0.001),
         rss_kib / 1024,
         c.hung_up,
         c.up

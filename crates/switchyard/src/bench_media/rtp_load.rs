@@ -15,7 +15,7 @@ const HEADER: usize = 12;
 const PAYLOAD: usize = 160;
 const PTIME: Duration = Duration::from_millis(20);
 /// Histogram range in microseconds (larger values land in the last bucket).
-const HIST_US: usize = 200_000;
+pub const HIST_US: usize = 200_000;
 
 /// Epochs written into each packet: warm-up, measured, draining.
 pub const WARMUP: u8 = 0;

@@ -113,6 +113,21 @@ pub fn busy_share(before: (u64, u64), after: (u64, u64)) -> f64 {
     (after.0 - before.0) as f64 / (after.1 - before.1).max(1) as f64
 }
 
+/// UDP datagrams the kernel dropped machine-wide because a receive buffer was full (`RcvbufErrors`).
+pub fn udp_rcvbuf_errors() -> u64 {
+    let snmp = std::fs::read_to_string("/proc/net/snmp").unwrap_or_default();
+    let mut udp = snmp.lines().filter(|l| l.starts_with("Udp:"));
+    let (Some(names), Some(values)) = (udp.next(), udp.next()) else { return 0 };
+    let column = names.split_whitespace().position(|n| n == "RcvbufErrors");
+    column.and_then(|i| values.split_whitespace().nth(i)?.parse().ok()).unwrap_or(0)
+}
+
+/// The 1-minute load average.
+pub fn load_average() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace().next().unwrap_or("?").to_owned()
+}
+
 /// 4 MiB socket buffers (the kernel caps them at rmem_max/wmem_max).
 pub fn grow_buffers(sock: &UdpSocket) {
     let s = socket2::SockRef::from(sock);
