@@ -9,6 +9,8 @@
 //! - `NOTIFY`: `event-string` (required), `user`, `host`, `to-uri`, `from-uri`, `content-type`,
 //!   `call-id`, `extra-headers` (`Name: value` lines), `no-sub-state` (no Subscription-State
 //!   header; otherwise `terminated;reason=noresource`, as for an unsolicited NOTIFY); body.
+//! - Both: `uuid` names a channel whose SIP call carries the request inside its dialog (no target
+//!   needed then).
 //! - `MESSAGE_WAITING`: `MWI-Message-Account` (`sip:1000@host` or `1000@host`, required),
 //!   `MWI-Messages-Waiting` (`yes`/`no`), then any other `MWI-*` header becomes a body line without
 //!   the prefix (`MWI-Voice-Message: 2/0 (0/0)` → `Voice-Message: 2/0 (0/0)`).
@@ -24,6 +26,8 @@ pub struct Outgoing {
     pub from: String,
     /// Call-ID asked for, if any.
     pub call_id: Option<String>,
+    /// The channel whose call carries the request (`uuid` header): sent inside its dialog.
+    pub uuid: Option<String>,
     /// Headers besides the base ones.
     pub headers: Vec<(String, String)>,
     /// Content-Type.
@@ -80,10 +84,12 @@ pub fn outgoing(
 
 fn send_message(headers: &[(String, String)], body: String, local_host: &str) -> Result<Outgoing, SendEventError> {
     let missing = SendEventError::Missing { event: "SEND_MESSAGE", header: "to" };
+    let uuid = get(headers, "uuid").map(str::to_owned);
     let to = get(headers, "to_uri")
         .or_else(|| get(headers, "to"))
         .map(as_uri)
         .or_else(|| user_host(headers, local_host))
+        .or_else(|| uuid.as_ref().map(|_| String::new()))
         .ok_or(missing)?;
     let from = get(headers, "from_uri")
         .or_else(|| get(headers, "from"))
@@ -94,15 +100,17 @@ fn send_message(headers: &[(String, String)], body: String, local_host: &str) ->
         extra.push(("Subject".to_owned(), subject.to_owned()));
     }
     let content_type = get(headers, "content-type").unwrap_or("text/plain").to_owned();
-    Ok(Outgoing { method: "MESSAGE", to, from, call_id: None, headers: extra, content_type, body })
+    Ok(Outgoing { method: "MESSAGE", to, from, call_id: None, uuid, headers: extra, content_type, body })
 }
 
 fn notify(headers: &[(String, String)], body: String, local_host: &str) -> Result<Outgoing, SendEventError> {
     let event =
         get(headers, "event-string").ok_or(SendEventError::Missing { event: "NOTIFY", header: "event-string" })?;
+    let uuid = get(headers, "uuid").map(str::to_owned);
     let to = get(headers, "to-uri")
         .map(as_uri)
         .or_else(|| user_host(headers, local_host))
+        .or_else(|| uuid.as_ref().map(|_| String::new()))
         .ok_or(SendEventError::Missing { event: "NOTIFY", header: "user" })?;
     let from = get(headers, "from-uri").map(as_uri).unwrap_or_else(|| to.clone());
     let mut extra = vec![("Event".to_owned(), event.to_owned())];
@@ -119,7 +127,7 @@ fn notify(headers: &[(String, String)], body: String, local_host: &str) -> Resul
     }
     let content_type = get(headers, "content-type").unwrap_or_default().to_owned();
     let call_id = get(headers, "call-id").map(str::to_owned);
-    Ok(Outgoing { method: "NOTIFY", to, from, call_id, headers: extra, content_type, body })
+    Ok(Outgoing { method: "NOTIFY", to, from, call_id, uuid, headers: extra, content_type, body })
 }
 
 /// The RFC 3842 `application/simple-message-summary` body of a `MESSAGE_WAITING` event.
@@ -149,6 +157,7 @@ fn message_waiting(headers: &[(String, String)]) -> Result<Outgoing, SendEventEr
         to: account.clone(),
         from: account,
         call_id: None,
+        uuid: None,
         headers: extra,
         content_type: "application/simple-message-summary".to_owned(),
         body,
@@ -197,6 +206,11 @@ mod tests {
         let o = outgoing("NOTIFY", &hs, None, "h").unwrap().unwrap();
         assert_eq!(o.headers, h(&[("Event", "talk")]));
         assert!(outgoing("NOTIFY", &h(&[("user", "1000")]), None, "h").is_err());
+        // Inside a call: no target needed.
+        let o = outgoing("NOTIFY", &h(&[("event-string", "talk"), ("uuid", "u-1")]), None, "h").unwrap().unwrap();
+        assert_eq!((o.uuid.as_deref(), o.to.as_str()), (Some("u-1"), ""));
+        let o = outgoing("SEND_MESSAGE", &h(&[("uuid", "u-2")]), Some("hi"), "h").unwrap().unwrap();
+        assert_eq!(o.uuid.as_deref(), Some("u-2"));
     }
 
     #[test]

@@ -8,11 +8,16 @@ from pjua import Call
 
 
 class XferCall(Call):
-    """A call that records the sipfrag status lines of its REFER's NOTIFYs: (code, final)."""
+    """A call that records the sipfrag status lines of its REFER's NOTIFYs, (code, final), and the
+    instant messages received inside it."""
 
     def __init__(self, acc, call_id=pj.PJSUA_INVALID_ID):
         super().__init__(acc, call_id)
         self.xfer_status = []
+        self.messages = []
+
+    def onInstantMessage(self, prm):
+        self.messages.append((prm.contentType, prm.msgBody))
 
     def onCallTransferStatus(self, prm):
         self.xfer_status.append((prm.statusCode, prm.finalNotify))

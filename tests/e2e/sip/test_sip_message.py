@@ -1,12 +1,15 @@
 """SIP MESSAGE and NOTIFY tied to the Event Socket, with pjsua2 as the phone: `sendevent SEND_MESSAGE`
 reaches the registered phone as an instant message, `sendevent MESSAGE_WAITING` as an RFC 3842 MWI
-NOTIFY; a message the phone sends is answered 202 and seen by ESL as a `MESSAGE` event."""
+NOTIFY, and with a `uuid` inside that channel's call; a message the phone sends is answered 202 and
+seen by ESL as a `MESSAGE` event."""
+
+import re
 
 import pjsua2 as pj
 import pytest
 
 from pjua import UserAgent
-from sipphone import register, sendevent
+from sipphone import XferCall, register, sendevent
 
 
 @pytest.fixture
@@ -76,3 +79,18 @@ def test_message_from_the_phone_is_an_esl_message_event(switchyard, ua, esl_watc
     for line in ("proto: sip", "from_user: 1000", "to_user: 2000", "context: office", "type: text/plain"):
         assert f"\n{line}\n" in text, line
     del buddy
+
+
+def test_send_message_with_uuid_goes_inside_the_call(switchyard, ua, esl_watch):
+    phone = register(ua, "1000", "p1000", switchyard.sip_port)
+    watch = esl_watch("CHANNEL_ANSWER")
+    esl = esl_watch("HEARTBEAT")
+    call = XferCall(phone)
+    call.makeCall(f"sip:700@127.0.0.1:{switchyard.sip_port}", pj.CallOpParam(True))
+    ua.poll_until(lambda: pj.PJSIP_INV_STATE_CONFIRMED in call.states, what="answer")
+    uuid = re.search(r"\nUnique-ID: ([0-9a-f-]+)\n", watch.wait_for("Event-Name: CHANNEL_ANSWER")).group(1)
+    sendevent(esl, "SEND_MESSAGE", {"uuid": uuid, "content-type": "text/plain"}, "inside the call")
+    ua.poll_until(lambda: call.messages, what="the in-dialog MESSAGE")
+    assert call.messages == [("text/plain", "inside the call")]
+    assert not phone.messages
+    call.hangup(pj.CallOpParam())

@@ -56,7 +56,7 @@ impl Command for UuidMedia {
 }
 
 impl Driver {
-    fn key_of(&self, id: ChannelId) -> Option<CallKey> {
+    pub(super) fn key_of(&self, id: ChannelId) -> Option<CallKey> {
         self.slots.iter().find(|(_, s)| s.handle.as_ref().is_some_and(|h| h.id() == id)).map(|(k, _)| *k)
     }
 

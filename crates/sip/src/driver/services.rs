@@ -8,7 +8,7 @@ use switchyard_core::{BusItem, ChannelCommand, ChannelHandle, EventKind, HangupC
 use tokio::sync::mpsc;
 
 use super::{Driver, DriverMsg};
-use crate::engine::{Input, OutRequest};
+use crate::engine::{InDialog, Input, OutRequest};
 use crate::sendevent::{self, Outgoing};
 use crate::wire::{Transport, uri_host_port, uri_user};
 
@@ -43,6 +43,9 @@ const NOTHING_TO_TRANSFER: u16 = 503;
 impl Driver {
     /// Sends what an event asked for: to the user's registered contact, else to the URI's address.
     pub(super) fn send_request(&mut self, out: Outgoing) {
+        if let Some(uuid) = out.uuid.clone() {
+            return self.send_in_call(&uuid, out);
+        }
         let user = uri_user(&out.to);
         let (request_uri, dest, transport) = match self.shared.location_of(user) {
             Some(b) => (b.contact.clone(), b.source, b.transport),
@@ -67,6 +70,21 @@ impl Driver {
             body: out.body.into(),
         };
         self.feed(Input::Request(req));
+    }
+
+    /// An event naming a channel: the request goes inside that channel's SIP dialog.
+    fn send_in_call(&mut self, uuid: &str, out: Outgoing) {
+        let key = self.switch.channels().find(uuid).and_then(|h| self.key_of(h.id()));
+        let Some(key) = key else {
+            return tracing::warn!("SIP {}: uuid '{uuid}' is not a SIP call", out.method);
+        };
+        let request = InDialog {
+            method: out.method,
+            headers: out.headers,
+            content_type: out.content_type,
+            body: out.body.into(),
+        };
+        self.feed(Input::DialogRequest { key, request });
     }
 
     /// Publishes a received MESSAGE or NOTIFY, with the call's channel when it came in a call.

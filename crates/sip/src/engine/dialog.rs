@@ -69,8 +69,8 @@ pub struct Call {
     pub cancel_pending: bool,
     /// Credentials for one 401/407 challenge to our INVITE (taken when used).
     pub auth: Option<(String, String)>,
-    /// CSeq numbers of our NOTIFYs still waiting for a response (REFER progress).
-    pub notify_cseqs: Vec<u32>,
+    /// CSeq numbers of our in-dialog NOTIFYs and MESSAGEs still waiting for a response.
+    pub in_dialog_cseqs: Vec<u32>,
     /// SDP `o=` version: the session id, plus one per offer we made in the call.
     pub sdp_version: u64,
     /// Our re-INVITE waiting for its final response: CSeq number and Via.
@@ -160,8 +160,8 @@ impl Engine {
             self.timers.stop(&TimerId::Request(key, "BYE"));
             self.timers.stop(&TimerId::Request(key, "CANCEL"));
             self.timers.stop(&TimerId::Request(key, "REINVITE"));
-            for cseq in call.notify_cseqs {
-                self.timers.stop(&TimerId::Notify(key, cseq));
+            for cseq in call.in_dialog_cseqs {
+                self.timers.stop(&TimerId::InDialog(key, cseq));
             }
             self.out.push(Output::Ended { key });
         }

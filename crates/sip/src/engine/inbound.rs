@@ -66,7 +66,7 @@ impl Engine {
             provisional: false,
             cancel_pending: false,
             auth: None,
-            notify_cseqs: Vec::new(),
+            in_dialog_cseqs: Vec::new(),
             sdp_version: session_id,
             reinvite: None,
             reinvite_ack: None,
@@ -233,7 +233,7 @@ impl Engine {
                 self.out.push(Output::Remote { key, action });
                 self.end_call(key);
             }
-            TimerId::Request(_, "CANCEL") | TimerId::Notify(..) => {}
+            TimerId::Request(_, "CANCEL") | TimerId::InDialog(..) => {}
             TimerId::Request(key, "REINVITE") => self.reinvite_timed_out(key),
             TimerId::Standalone(call_id) => tracing::debug!(%call_id, "no final response to our request"),
             TimerId::InviteError(key) | TimerId::Request(key, _) => self.end_call(key),

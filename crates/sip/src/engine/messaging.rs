@@ -41,6 +41,19 @@ pub struct OutRequest {
     pub body: Bytes,
 }
 
+/// A request to send inside a call's dialog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InDialog {
+    /// `NOTIFY` or `MESSAGE`.
+    pub method: &'static str,
+    /// Headers besides the dialog's (`Event`, `Subscription-State`, …).
+    pub headers: Vec<(String, String)>,
+    /// Content-Type of the body.
+    pub content_type: String,
+    /// Body.
+    pub body: Bytes,
+}
+
 /// `user@host` of a URI (FreeSWITCH's `from`/`to` event header form).
 fn user_at_host(uri: &str) -> (String, String, String) {
     let user = uri_user(uri).to_owned();
@@ -183,6 +196,26 @@ impl Engine {
         let data = b.finish();
         self.timers.start(now, TimerId::Standalone(call_id), req.transport, req.dest, data.clone());
         self.send(req.transport, req.dest, data);
+    }
+
+    /// Sends a request inside a call's dialog (a NOTIFY or MESSAGE), retransmitted (UDP) until answered.
+    pub(super) fn send_in_dialog(&mut self, now: Instant, key: CallKey, req: InDialog) {
+        let Some(transport) = self.calls.get(&key).map(|c| c.transport) else { return };
+        let contact = format!("<sip:switchyard@{}>", self.local_addr(transport));
+        let Some((mut b, transport, peer)) = self.dialog_builder(key, req.method) else { return };
+        b = b.header("Contact", contact);
+        for (name, value) in &req.headers {
+            b = b.header(name, value);
+        }
+        if !req.body.is_empty() || !req.content_type.is_empty() {
+            b = b.body(&req.content_type, req.body);
+        }
+        let data = b.finish();
+        let Some(call) = self.calls.get_mut(&key) else { return };
+        let cseq = call.local_cseq;
+        call.in_dialog_cseqs.push(cseq);
+        self.timers.start(now, TimerId::InDialog(key, cseq), transport, peer, data.clone());
+        self.send(transport, peer, data);
     }
 
     /// A response outside any call: a final one ends our request's retransmissions.

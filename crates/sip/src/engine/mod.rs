@@ -22,7 +22,7 @@ use crate::registrar::{Account, Binding, RegEvent, Registrar};
 use crate::sdp::Negotiated;
 use crate::wire::{self, Message, StartLine, Transport, response_to};
 
-pub use messaging::OutRequest;
+pub use messaging::{InDialog, OutRequest};
 pub use outbound::OutboundTarget;
 use timers::Timers;
 
@@ -98,6 +98,13 @@ pub enum Input {
     },
     /// Send a request outside any call (MESSAGE, NOTIFY).
     Request(OutRequest),
+    /// Send a request inside a call's dialog (MESSAGE, NOTIFY).
+    DialogRequest {
+        /// Call.
+        key: CallKey,
+        /// What.
+        request: InDialog,
+    },
     /// The transfer asked by a call's REFER ([`Output::Refer`]) is done: `code` is the status its
     /// NOTIFY reports (200 transferred, 404 no such extension, 503 nothing to transfer…).
     ReferDone {
@@ -309,6 +316,7 @@ impl Engine {
             Input::Local { key, event } => self.on_local(now, key, event),
             Input::Originate { key, target, media } => self.originate(now, key, target, media),
             Input::Request(req) => self.send_standalone(now, req),
+            Input::DialogRequest { key, request } => self.send_in_dialog(now, key, request),
             Input::ReferDone { key, code } => self.refer_done(now, key, code),
             Input::Reoffer { key, to } => self.reoffer(now, key, to),
             Input::Tick => self.on_tick(now),

@@ -77,7 +77,7 @@ impl Engine {
             provisional: false,
             cancel_pending: false,
             auth: target.auth.clone(),
-            notify_cseqs: Vec::new(),
+            in_dialog_cseqs: Vec::new(),
             sdp_version: session_id,
             reinvite: None,
             reinvite_ack: None,
@@ -127,8 +127,8 @@ impl Engine {
         let Some(&key) = self.by_dialog.get(&id) else { return self.on_standalone_response(msg, code) };
         match msg.cseq().1 {
             "INVITE" if self.is_reinvite(key, msg.cseq().0) => self.on_reinvite_response(key, code, msg),
-            "NOTIFY" if code >= 200 => {
-                self.timers.stop(&TimerId::Notify(key, msg.cseq().0));
+            "NOTIFY" | "MESSAGE" if code >= 200 => {
+                self.timers.stop(&TimerId::InDialog(key, msg.cseq().0));
             }
             "INVITE" => self.on_invite_response(now, key, code, msg),
             "BYE" if code >= 200 => self.end_call(key),

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use super::dialog::Phase;
-use super::timers::TimerId;
+use super::messaging::InDialog;
 use super::{CallKey, Engine, Output};
 use crate::wire::{Message, Transport, name_addr_uri, reason, response_to, uri_user};
 
@@ -53,20 +53,10 @@ impl Engine {
     }
 
     fn send_refer_notify(&mut self, now: Instant, key: CallKey, code: u16) {
-        let Some(transport) = self.calls.get(&key).map(|c| c.transport) else { return };
-        let contact = format!("<sip:switchyard@{}>", self.local_addr(transport));
-        let Some((b, transport, peer)) = self.dialog_builder(key, "NOTIFY") else { return };
         let state = if code < 200 { "active;expires=60" } else { "terminated;reason=noresource" };
-        let data = b
-            .header("Contact", contact)
-            .header("Event", "refer")
-            .header("Subscription-State", state)
-            .body(SIPFRAG, sipfrag(code))
-            .finish();
-        let Some(call) = self.calls.get_mut(&key) else { return };
-        let cseq = call.local_cseq;
-        call.notify_cseqs.push(cseq);
-        self.timers.start(now, TimerId::Notify(key, cseq), transport, peer, data.clone());
-        self.send(transport, peer, data);
+        let headers =
+            vec![("Event".to_owned(), "refer".to_owned()), ("Subscription-State".to_owned(), state.to_owned())];
+        let req = InDialog { method: "NOTIFY", headers, content_type: SIPFRAG.to_owned(), body: sipfrag(code).into() };
+        self.send_in_dialog(now, key, req);
     }
 }

@@ -220,3 +220,23 @@ fn reoffer_sends_a_versioned_reinvite_and_acks_its_answer() {
     assert_eq!((ack.cseq(), ack.branch()), ((2, "ACK"), inv.branch()));
     assert_eq!(e.call_count(), 1);
 }
+
+#[test]
+fn requests_inside_a_call_use_its_dialog() {
+    let now = Instant::now();
+    let mut e = engine(now);
+    let (key, tag) = confirmed_call(&mut e, now, "d1");
+    let request = InDialog {
+        method: "MESSAGE",
+        headers: vec![],
+        content_type: "text/plain".into(),
+        body: Bytes::from_static(b"in call"),
+    };
+    let msg = sent(&e.handle(now, Input::DialogRequest { key, request })).remove(0);
+    assert_eq!((msg.method(), msg.call_id(), msg.cseq()), (Some("MESSAGE"), "d1", (1, "MESSAGE")));
+    // Our From carries our tag (the To tag we gave), To carries theirs.
+    assert_eq!((format!(";tag={}", msg.from_tag()), msg.to_tag()), (tag, "ft"));
+    assert_eq!(sent(&e.handle(now + Duration::from_millis(600), Input::Tick)).len(), 1);
+    packet(&mut e, now, response(&msg, 200));
+    assert!(sent(&e.handle(now + Duration::from_secs(2), Input::Tick)).is_empty());
+}

@@ -26,8 +26,9 @@ pub enum TimerId {
     InviteError(CallKey),
     /// A request we sent (INVITE, BYE, CANCEL), until a response.
     Request(CallKey, &'static str),
-    /// A NOTIFY we sent inside a call (REFER progress), by its CSeq number, until a response.
-    Notify(CallKey, u32),
+    /// A NOTIFY or MESSAGE we sent inside a call (REFER progress, ESL `sendevent` with `uuid`), by its
+    /// CSeq number, until a response.
+    InDialog(CallKey, u32),
     /// A request we sent outside any call (MESSAGE, NOTIFY), by its Call-ID, until a final response.
     Standalone(String),
 }
