@@ -261,3 +261,30 @@ async fn with_n_the_local_pair_stays() {
     assert_eq!(r(&h, "after"), "ANSWER");
     assert!(optimizations(&events).is_empty());
 }
+
+#[tokio::test]
+async fn a_transferer_hanging_up_while_the_target_rings_leaves_the_transferee_to_it() {
+    let conf = "
+[c]
+exten => 1,1,Dial(sim/callee,10,T)
+exten => 42,1,Ringing()
+same => n,Wait(0.5)
+same => n,Answer()
+same => n,Set(DB(r/target)=${CHANNEL})
+same => n,Wait(0.3)
+";
+    let mut h = with_features(conf);
+    h.call(&caller("*242", "300ms"), "c", "1");
+    let events = h.until_idle().await;
+    assert!(r(&h, "target").starts_with("Local/42@c-"));
+    let done = events.iter().find_map(|e| match &e.kind {
+        EventKind::AttendedTransfer(t) => Some(t.clone()),
+        _ => None,
+    });
+    let done = done.expect("an AttendedTransfer event once the target answered");
+    assert!(done.transferee.as_ref().unwrap().name.starts_with("sim/callee-"));
+    let target = done.target.as_ref().unwrap().name.to_string();
+    assert!(target.starts_with("Local/42@c-") && target.ends_with(";1"));
+    let callee_peers = bridge_peers(&events, "sim/callee-");
+    assert_eq!(callee_peers.last(), Some(&target), "{callee_peers:?}");
+}

@@ -55,6 +55,11 @@ impl Channel {
         *current = peer;
     }
 
+    /// Leaves the current bridge without telling the peer (it is about to get another partner).
+    pub fn leave_bridge_quietly(&mut self) {
+        self.leave_bridge(false);
+    }
+
     /// Leaves `bridge_id` if this channel is in it, telling the peer when `notify_peer`.
     pub(crate) fn leave_bridge_named(&mut self, bridge_id: &str, notify_peer: bool) {
         if self.bridge_id() == Some(bridge_id) {

@@ -99,7 +99,7 @@ pub(crate) async fn attended(
 ) -> Result<Attended, Interrupted> {
     let Some(transferee) = chan.bridge_peer().cloned() else { return Ok(Attended::Back) };
     let orig = Original { transferer: chan.publish_snapshot(), bridge: bridge_side(e, chan), transferee };
-    let Some(target) = call_target(e, chan, context, exten).await? else {
+    let Some(target) = call_target(e, chan, context, exten, &orig).await? else {
         return Ok(back(e, chan, &orig));
     };
     if e.switch.bridge(chan.id(), target.id()).is_err() {
@@ -115,6 +115,7 @@ async fn call_target(
     chan: &mut Channel,
     context: &str,
     exten: &str,
+    orig: &Original,
 ) -> Result<Option<ChannelHandle>, Interrupted> {
     let id = ChannelId::new_v4();
     let (tx, ready) = tokio::sync::oneshot::channel();
@@ -134,12 +135,20 @@ async fn call_target(
         }
     };
     let handle = pending.channel.clone();
+    let mut outcome = tokio::spawn(pending.outcome());
     let answered = tokio::select! {
-        o = pending.outcome() => o.answered,
+        o = &mut outcome => o.is_ok_and(|o| o.answered),
         w = chan.wait_until(None, WaitFor::default()) => {
-            e.dials.forget(id);
-            let _ = handle.hangup(HangupCause::NORMAL_CLEARING, "attended transfer abandoned");
-            return w.map(|_| None);
+            let i = w.err().unwrap_or(Interrupted::HungUp(HangupCause::NORMAL_CLEARING));
+            if matches!(i, Interrupted::HungUp(_)) && orig.transferee.is_alive() {
+                // Asterisk's blond transfer: the transferee gets the target when it answers.
+                chan.leave_bridge_quietly();
+                tokio::spawn(blond(e.clone(), outcome, ready, chan.publish_snapshot(), orig.transferee.clone(), handle));
+            } else {
+                e.dials.forget(id);
+                let _ = handle.hangup(HangupCause::NORMAL_CLEARING, "attended transfer abandoned");
+            }
+            return Err(i);
         }
     };
     if !answered || !ready.await.unwrap_or(false) {
@@ -147,6 +156,40 @@ async fn call_target(
         return Ok(None);
     }
     Ok(Some(handle))
+}
+
+/// The transferer hung up while the target rang: once the target answers it is bridged with the
+/// transferee (`AttendedTransfer`); when it does not, both are hung up (Switchyard does not call the
+/// transferer back as Asterisk's `atxferdropcall = no` does).
+async fn blond(
+    e: Arc<Engine>,
+    outcome: tokio::task::JoinHandle<switchyard_core::OriginateOutcome>,
+    ready: tokio::sync::oneshot::Receiver<bool>,
+    transferer: Arc<ChannelSnapshot>,
+    transferee: ChannelHandle,
+    target: ChannelHandle,
+) {
+    let answered = outcome.await.is_ok_and(|o| o.answered) && ready.await.unwrap_or(false);
+    let joined =
+        if answered && transferee.is_alive() { e.switch.bridge(transferee.id(), target.id()).ok() } else { None };
+    let Some(bridge) = joined else {
+        e.dials.forget(target.id());
+        let _ = target.hangup(HangupCause::NORMAL_CLEARING, "blond transfer failed");
+        let _ = transferee.hangup(HangupCause::NORMAL_CLEARING, "blond transfer failed");
+        return;
+    };
+    let info = AttendedTransfer {
+        result: TransferResult::Success,
+        orig_transferer: transferer.clone(),
+        orig_bridge: None,
+        second_transferer: transferer,
+        second_bridge: None,
+        transferee: Some(transferee.snapshot()),
+        target: Some(target.snapshot()),
+        is_external: false,
+        destination: AttendedDestination::Bridge(bridge),
+    };
+    e.switch.bus().publish(EventKind::AttendedTransfer(Box::new(info)), None);
 }
 
 /// The consultation: the transferer talks to the target until a code, a hangup or the target leaving.
