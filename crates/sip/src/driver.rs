@@ -124,6 +124,8 @@ struct Driver {
     transports: Transports,
     net_tx: mpsc::UnboundedSender<Inbound>,
     slots: HashMap<CallKey, Slot>,
+    /// Our listeners (a request for an unregistered user at one of them is not sent).
+    bound: Vec<(Transport, SocketAddr)>,
 }
 
 impl SipServer {
@@ -165,7 +167,8 @@ impl SipServer {
         let engine = Engine::new(ecfg, Instant::now(), unix);
         let host = bound.first().map_or_else(|| "127.0.0.1".to_owned(), |(_, a)| a.ip().to_string());
         services::forward_events(&switch, tx_for_events, host);
-        let driver = Driver { switch, engine, shared, transports, net_tx, slots: HashMap::new() };
+        let slots = HashMap::new();
+        let driver = Driver { switch, engine, shared, transports, net_tx, slots, bound: bound.clone() };
         tokio::spawn(driver.run(rx));
         Ok(SipStarted { bound })
     }

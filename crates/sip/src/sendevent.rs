@@ -49,6 +49,20 @@ pub enum SendEventError {
     },
 }
 
+/// Where to send for a user who is not registered: the URI's address when it is an IP and not one of
+/// our listeners (`user@<our address>` is a local user who is simply not registered).
+pub fn direct_target(
+    uri: &str,
+    ours: &[(crate::wire::Transport, std::net::SocketAddr)],
+) -> Result<std::net::SocketAddr, &'static str> {
+    let (host, port) = crate::wire::uri_host_port(uri);
+    let ip = host.parse::<std::net::IpAddr>().map_err(|_| "is not registered and has no IP address")?;
+    if ours.iter().any(|(_, a)| a.ip() == ip && port.is_none_or(|p| p == a.port())) {
+        return Err("is not registered");
+    }
+    Ok(std::net::SocketAddr::new(ip, port.unwrap_or(5060)))
+}
+
 fn get<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
 }
@@ -186,6 +200,16 @@ mod tests {
         let err = outgoing("SEND_MESSAGE", &h(&[("profile", "internal")]), None, "h").unwrap_err();
         assert_eq!(err.to_string(), "SEND_MESSAGE: missing header 'to'");
         assert_eq!(outgoing("CUSTOM", &[], None, "h"), Ok(None));
+    }
+
+    #[test]
+    fn unregistered_targets() {
+        let ours = [(crate::wire::Transport::Udp, "127.0.0.1:5080".parse().unwrap())];
+        assert_eq!(direct_target("sip:1000@127.0.0.1", &ours), Err("is not registered"));
+        assert_eq!(direct_target("sip:1000@127.0.0.1:5080", &ours), Err("is not registered"));
+        assert_eq!(direct_target("sip:1000@127.0.0.1:5090", &ours), Ok("127.0.0.1:5090".parse().unwrap()));
+        assert_eq!(direct_target("sip:1000@10.0.0.9", &ours), Ok("10.0.0.9:5060".parse().unwrap()));
+        assert!(direct_target("sip:1000@pbx.example", &ours).is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use super::{Driver, DriverMsg};
 use crate::engine::{InDialog, Input, OutRequest};
 use crate::sendevent::{self, Outgoing};
-use crate::wire::{Transport, uri_host_port, uri_user};
+use crate::wire::{Transport, uri_user};
 
 /// Reads the bus for `SEND_MESSAGE`, `NOTIFY` and `MESSAGE_WAITING` and hands what they ask to the
 /// driver; an event that cannot be sent is logged with the reason.
@@ -41,7 +41,8 @@ pub(super) fn forward_events(switch: &Switch, tx: mpsc::UnboundedSender<DriverMs
 const NOTHING_TO_TRANSFER: u16 = 503;
 
 impl Driver {
-    /// Sends what an event asked for: to the user's registered contact, else to the URI's address.
+    /// Sends what an event asked for: to the user's registered contact, else to the URI's address
+    /// unless that is one of our listeners (a local user who is not registered: dropped and logged).
     pub(super) fn send_request(&mut self, out: Outgoing) {
         if let Some(uuid) = out.uuid.clone() {
             return self.send_in_call(&uuid, out);
@@ -49,13 +50,10 @@ impl Driver {
         let user = uri_user(&out.to);
         let (request_uri, dest, transport) = match self.shared.location_of(user) {
             Some(b) => (b.contact.clone(), b.source, b.transport),
-            None => {
-                let (host, port) = uri_host_port(&out.to);
-                let Ok(ip) = host.parse::<std::net::IpAddr>() else {
-                    return tracing::warn!("SIP {}: '{}' is not registered and has no IP address", out.method, out.to);
-                };
-                (out.to.clone(), std::net::SocketAddr::new(ip, port.unwrap_or(5060)), Transport::Udp)
-            }
+            None => match sendevent::direct_target(&out.to, &self.bound) {
+                Ok(dest) => (out.to.clone(), dest, Transport::Udp),
+                Err(why) => return tracing::warn!("SIP {}: '{}' {why}", out.method, out.to),
+            },
         };
         let req = OutRequest {
             method: out.method,
