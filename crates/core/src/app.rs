@@ -93,7 +93,12 @@ impl Channel {
             }
             None => execution_id(),
         };
-        let (app_name, data) = (SharedStr::from(name), SharedStr::from(args));
+        // Consecutive priorities often run the same application: share its name then.
+        let app_name = match &self.current().location.app {
+            Some(previous) if *previous == *name => previous.clone(),
+            _ => SharedStr::from(name),
+        };
+        let data = SharedStr::from(args);
         let location = &mut self.current_mut().location;
         location.app = Some(app_name.clone());
         location.app_data = data.clone();

@@ -27,9 +27,9 @@ pub enum EventKind {
     /// A channel variable was set (AMI `VarSet`).
     VarSet {
         /// Variable name.
-        name: String,
+        name: SharedStr,
         /// New value.
-        value: String,
+        value: SharedStr,
     },
     /// An application starts (AMI `Newexten` at a dialplan step, ESL `CHANNEL_EXECUTE`).
     Execute {

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use crate::text::SharedStr;
+
 /// Changes kept as a chain before they are folded into the ordered list.
 const MAX_RECENT: u8 = 16;
 
@@ -11,54 +13,71 @@ const MAX_RECENT: u8 = 16;
 /// A clone shares everything. Changes go on a short shared chain in front of the ordered list (one
 /// small allocation each, nothing copied); every `MAX_RECENT` changes the chain is folded into the
 /// list, which is copied then if a snapshot still shares it. Names and values are shared strings, so
-/// that copy costs one allocation and reference counts, not one string each.
+/// that copy costs one allocation and reference counts, not one string each; a name set again keeps
+/// its string, and the strings stored are the ones `set_shared` returns (for the `VarSet` event).
 #[derive(Clone, Default)]
 pub struct Variables {
-    base: Arc<Vec<(Arc<str>, Arc<str>)>>,
+    base: Arc<Vec<(SharedStr, SharedStr)>>,
     recent: Option<Arc<Change>>,
     recent_len: u8,
 }
 
 /// One change not yet folded into the list: a value, or `None` for a removal.
 struct Change {
-    name: Arc<str>,
-    value: Option<Arc<str>>,
+    name: SharedStr,
+    value: Option<SharedStr>,
     older: Option<Arc<Change>>,
 }
 
 impl Variables {
     /// The value of `name`, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
+        self.lookup(name).and_then(|(_, v)| v).map(SharedStr::as_str)
+    }
+
+    /// The stored name and value of `name`: the name alone when its last change removed it.
+    fn lookup(&self, name: &str) -> Option<(&SharedStr, Option<&SharedStr>)> {
         let mut link = self.recent.as_deref();
         while let Some(change) = link {
-            if &*change.name == name {
-                return change.value.as_deref();
+            if *change.name == *name {
+                return Some((&change.name, change.value.as_ref()));
             }
             link = change.older.as_deref();
         }
-        self.base.iter().find(|(k, _)| &**k == name).map(|(_, v)| &**v)
+        self.base.iter().find(|(k, _)| **k == *name).map(|(k, v)| (k, Some(v)))
     }
 
     /// Sets `name`, keeping its original position when it already exists. Setting the value it
     /// already has changes nothing.
     pub fn set(&mut self, name: &str, value: &str) {
-        if self.get(name) != Some(value) {
-            self.push(name, Some(Arc::from(value)));
-        }
+        self.set_shared(name, value);
+    }
+
+    /// Sets `name` as `set` does; returns the name and value as stored (shared, no copy).
+    pub fn set_shared(&mut self, name: &str, value: &str) -> (SharedStr, SharedStr) {
+        let name = match self.lookup(name) {
+            Some((stored, Some(old))) if *old == *value => return (stored.clone(), old.clone()),
+            Some((stored, _)) => stored.clone(),
+            None => SharedStr::from(name),
+        };
+        let value = SharedStr::from(value);
+        self.push(name.clone(), Some(value.clone()));
+        (name, value)
     }
 
     /// Removes `name`; true if it was set.
     pub fn unset(&mut self, name: &str) -> bool {
-        if self.get(name).is_none() {
-            return false;
-        }
-        self.push(name, None);
+        let stored = match self.lookup(name) {
+            Some((stored, Some(_))) => stored.clone(),
+            _ => return false,
+        };
+        self.push(stored, None);
         true
     }
 
-    fn push(&mut self, name: &str, value: Option<Arc<str>>) {
+    fn push(&mut self, name: SharedStr, value: Option<SharedStr>) {
         let older = self.recent.take();
-        self.recent = Some(Arc::new(Change { name: Arc::from(name), value, older }));
+        self.recent = Some(Arc::new(Change { name, value, older }));
         self.recent_len += 1;
         if self.recent_len >= MAX_RECENT {
             self.fold();
@@ -93,7 +112,7 @@ impl Variables {
         if self.recent.is_none() {
             return Iter::Listed(self.base.iter());
         }
-        let mut merged: Vec<(&str, &str)> = self.base.iter().map(|(k, v)| (&**k, &**v)).collect();
+        let mut merged: Vec<(&str, &str)> = self.base.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let mut changes = Vec::with_capacity(usize::from(self.recent_len));
         let mut link = self.recent.as_deref();
         while let Some(change) = link {
@@ -101,13 +120,13 @@ impl Variables {
             link = change.older.as_deref();
         }
         for change in changes.iter().rev() {
-            let pos = merged.iter().position(|(k, _)| *k == &*change.name);
+            let pos = merged.iter().position(|(k, _)| *k == change.name.as_str());
             match (pos, change.value.as_deref()) {
                 (Some(pos), Some(v)) => merged[pos].1 = v,
                 (Some(pos), None) => {
                     merged.remove(pos);
                 }
-                (None, Some(v)) => merged.push((&change.name, v)),
+                (None, Some(v)) => merged.push((change.name.as_str(), v)),
                 (None, None) => {}
             }
         }
@@ -127,7 +146,7 @@ impl Variables {
 
 /// The iterator of `Variables::iter`: the list itself, or the list with the chain applied.
 enum Iter<'a> {
-    Listed(std::slice::Iter<'a, (Arc<str>, Arc<str>)>),
+    Listed(std::slice::Iter<'a, (SharedStr, SharedStr)>),
     Merged(std::vec::IntoIter<(&'a str, &'a str)>),
 }
 
@@ -135,7 +154,7 @@ impl<'a> Iterator for Iter<'a> {
     type Item = (&'a str, &'a str);
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            Self::Listed(it) => it.next().map(|(k, v)| (&**k, &**v)),
+            Self::Listed(it) => it.next().map(|(k, v)| (k.as_str(), v.as_str())),
             Self::Merged(it) => it.next(),
         }
     }
@@ -254,6 +273,17 @@ mod tests {
                 assert_eq!(snap.get(k), Some(val.as_str()));
             }
         }
+    }
+
+    #[test]
+    fn set_shared_returns_the_strings_stored_and_setting_again_reuses_the_name() {
+        let mut v = Variables::default();
+        let (name, value) = v.set_shared("I", "1");
+        assert_eq!((name.as_str(), value.as_str()), ("I", "1"));
+        let (again, _) = v.set_shared("I", "2");
+        assert!(std::ptr::eq(name.as_str(), again.as_str()));
+        let (_, same) = v.set_shared("I", "2");
+        assert_eq!((same.as_str(), v.get("I")), ("2", Some("2")));
     }
 
     #[test]

@@ -49,21 +49,38 @@ pub(crate) fn set(chan: &mut Channel, name: &str, value: &str) {
     }
 }
 
-/// A name's three spellings (`X`, `_X`, `__X`) in one string.
-struct Spellings(String);
+/// A name's three spellings (`X`, `_X`, `__X`) in one string, on the stack for usual names (this
+/// runs at every variable set and every lookup of an unset name).
+enum Spellings {
+    Inline([u8; 64], usize),
+    Heap(String),
+}
 
 impl Spellings {
     fn of(name: &str) -> Self {
-        Self(format!("__{}", name.trim_start_matches('_')))
+        let bare = name.trim_start_matches('_').as_bytes();
+        let mut buf = [0u8; 64];
+        match buf.get_mut(2..2 + bare.len()) {
+            Some(dest) => {
+                dest.copy_from_slice(bare);
+                buf[..2].copy_from_slice(b"__");
+                Self::Inline(buf, bare.len() + 2)
+            }
+            None => Self::Heap(format!("__{}", name.trim_start_matches('_'))),
+        }
     }
     fn double(&self) -> &str {
-        &self.0
+        match self {
+            // The bytes are `__` and a `&str`'s bytes: always UTF-8.
+            Self::Inline(buf, len) => std::str::from_utf8(&buf[..*len]).unwrap_or_default(),
+            Self::Heap(s) => s,
+        }
     }
     fn single(&self) -> &str {
-        &self.0[1..]
+        self.double().get(1..).unwrap_or_default()
     }
     fn bare(&self) -> &str {
-        &self.0[2..]
+        self.double().get(2..).unwrap_or_default()
     }
 }
 
@@ -143,6 +160,15 @@ mod tests {
         ];
         for ((off, len), want) in cases {
             assert_eq!(substring("1234567890", off, len), want, "{off}:{len:?}");
+        }
+    }
+
+    #[test]
+    fn spellings_of_short_and_long_names_agree() {
+        for name in ["X", "_X", "__X", &"L".repeat(62), &"L".repeat(63), &format!("_{}", "é".repeat(40))] {
+            let s = Spellings::of(name);
+            let bare = name.trim_start_matches('_');
+            assert_eq!((s.bare(), s.single(), s.double()), (bare, &*format!("_{bare}"), &*format!("__{bare}")));
         }
     }
 

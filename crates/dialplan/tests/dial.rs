@@ -234,7 +234,7 @@ fn var_sets(events: &[switchyard_core::Event], name: &str) -> Vec<String> {
     events
         .iter()
         .filter_map(|e| match &e.kind {
-            switchyard_core::EventKind::VarSet { name: n, value } if n == name => Some(value.clone()),
+            switchyard_core::EventKind::VarSet { name: n, value } if n == name => Some(value.as_str().to_owned()),
             _ => None,
         })
         .collect()

@@ -70,7 +70,7 @@ async fn wait_for<T>(sub: &mut Subscription, mut pick: impl FnMut(&switchyard_co
 async fn var_set(sub: &mut Subscription, id: ChannelId, var: &str) -> String {
     wait_for(sub, |e| match &e.kind {
         EventKind::VarSet { name, value } if name == var && e.channel.as_ref().is_some_and(|s| s.id == id) => {
-            Some(value.clone())
+            Some(value.as_str().to_owned())
         }
         _ => None,
     })

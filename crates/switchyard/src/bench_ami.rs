@@ -98,7 +98,7 @@ async fn fanout(
     let tasks: Vec<_> = readers.into_iter().map(|s| tokio::spawn(drain_until_done(s))).collect();
     let snap = bench_snapshot(switch);
     for i in 0..events.saturating_sub(1) {
-        let kind = EventKind::VarSet { name: "BENCH".into(), value: i.to_string() };
+        let kind = EventKind::VarSet { name: "BENCH".into(), value: i.to_string().into() };
         switch.bus().publish(kind, Some(snap.clone()));
     }
     switch.bus().publish(EventKind::Custom { name: "bench-done".into(), headers: vec![], body: None }, None);

@@ -1,30 +1,37 @@
 //! Typed per-channel state that other crates attach to a channel (Gosub stack, hangup handlers, …).
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 
-/// A map from type to one value of that type.
+/// A map from type to one value of that type. A channel holds a handful, looked up at every
+/// dialplan step: a short list searched in order beats hashing the type id.
 #[derive(Default)]
-pub struct Extensions(HashMap<TypeId, Box<dyn Any + Send>>);
+pub struct Extensions(Vec<(TypeId, Box<dyn Any + Send>)>);
 
 impl Extensions {
     /// The value of type `T`, created with `Default` on first use.
     pub fn get_or_default<T: Any + Send + Default>(&mut self) -> &mut T {
-        self.0
-            .entry(TypeId::of::<T>())
-            .or_insert_with(|| Box::new(T::default()))
-            .downcast_mut()
-            .expect("entry is keyed by its own TypeId")
+        let key = TypeId::of::<T>();
+        let index = match self.0.iter().position(|(k, _)| *k == key) {
+            Some(index) => index,
+            None => {
+                self.0.push((key, Box::new(T::default())));
+                self.0.len() - 1
+            }
+        };
+        self.0[index].1.downcast_mut().expect("entry is keyed by its own TypeId")
     }
 
     /// The value of type `T`, if present.
     pub fn get<T: Any + Send>(&self) -> Option<&T> {
-        self.0.get(&TypeId::of::<T>()).and_then(|b| b.downcast_ref())
+        let key = TypeId::of::<T>();
+        self.0.iter().find(|(k, _)| *k == key).and_then(|(_, b)| b.downcast_ref())
     }
 
     /// Removes and returns the value of type `T`.
     pub fn remove<T: Any + Send>(&mut self) -> Option<T> {
-        self.0.remove(&TypeId::of::<T>()).and_then(|b| b.downcast().ok()).map(|b| *b)
+        let key = TypeId::of::<T>();
+        let index = self.0.iter().position(|(k, _)| *k == key)?;
+        self.0.swap_remove(index).1.downcast().ok().map(|b| *b)
     }
 }
 

@@ -14,6 +14,7 @@ use crate::snapshot::{ChannelSnapshot, WorkingSnapshot};
 use crate::state::{ChannelState, LineState, Phase, TransitionError};
 use crate::switch::Switch;
 use crate::tech::{Endpoint, LocalEvent};
+use crate::text::SharedStr;
 
 /// Why an application stopped early.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,14 +96,14 @@ impl Channel {
 
     /// Sets a channel variable and publishes `VarSet`.
     pub fn set_var(&mut self, name: &str, value: &str) {
-        self.snap.variables.set(name, value);
-        self.publish(EventKind::VarSet { name: name.to_owned(), value: value.to_owned() });
+        let (name, value) = self.snap.variables.set_shared(name, value);
+        self.publish(EventKind::VarSet { name, value });
     }
 
     /// Removes a channel variable.
     pub fn unset_var(&mut self, name: &str) {
         if self.snap.variables.unset(name) {
-            self.publish(EventKind::VarSet { name: name.to_owned(), value: String::new() });
+            self.publish(EventKind::VarSet { name: name.into(), value: SharedStr::default() });
         }
     }
 

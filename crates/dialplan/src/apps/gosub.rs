@@ -58,8 +58,8 @@ pub(crate) fn push(
 /// Sets a frame variable; its `VarSet` names it `LOCAL(name)`, as Asterisk's Gosub does (the oracle
 /// transcript shows `Variable: LOCAL(ARG1)`).
 fn set_frame_var(chan: &mut Channel, name: &str, value: &str) {
-    chan.current_mut().variables.set(name, value);
-    chan.publish(switchyard_core::EventKind::VarSet { name: format!("LOCAL({name})"), value: value.to_owned() });
+    let (_, value) = chan.current_mut().variables.set_shared(name, value);
+    chan.publish(switchyard_core::EventKind::VarSet { name: format!("LOCAL({name})").into(), value });
 }
 
 fn save(chan: &Channel, frame: &mut Frame, name: &str) {
