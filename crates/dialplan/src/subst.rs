@@ -1,6 +1,7 @@
 //! Substitution of compiled argument text: `${VAR}`, `${VAR:offset:length}`, `${FUNC(args)}`,
 //! nesting (`${${X}}`), and `$[ … ]` expressions evaluated after their own substitution.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use switchyard_core::Channel;
@@ -12,29 +13,69 @@ use crate::{expr, funcs, vars};
 
 /// The text of `t` on `chan` now.
 pub(crate) fn substitute<'a>(engine: &'a Arc<Engine>, chan: &'a mut Channel, t: &'a Template) -> BoxFuture<'a, String> {
-    Box::pin(async move {
-        if let Some(lit) = t.as_literal() {
-            return lit.to_owned();
-        }
-        let mut out = String::new();
-        for piece in &t.0 {
-            match piece {
-                Piece::Lit(s) => out.push_str(s),
-                Piece::Var(inner) => {
-                    let name = substitute(engine, chan, inner).await;
-                    out.push_str(&resolve(engine, chan, &name).await);
-                }
-                Piece::Expr(inner) => {
-                    let text = substitute(engine, chan, inner).await;
-                    match expr::evaluate(&text) {
-                        Ok(v) => out.push_str(&v),
-                        Err(e) => tracing::warn!(channel = %chan.current().name, "$[{text}]: {e}"),
-                    }
+    Box::pin(fill(engine, chan, t))
+}
+
+/// One level of `t`; nested templates go through `nested`.
+async fn fill(engine: &Arc<Engine>, chan: &mut Channel, t: &Template) -> String {
+    if let Some(lit) = t.as_literal() {
+        return lit.to_owned();
+    }
+    let mut out = String::new();
+    for piece in &t.0 {
+        match piece {
+            Piece::Lit(s) => out.push_str(s),
+            Piece::Var(inner) => {
+                let name = nested(engine, chan, inner).await;
+                push_value(engine, chan, &name, &mut out).await;
+            }
+            Piece::Expr(inner) => {
+                let text = nested(engine, chan, inner).await;
+                match expr::evaluate(&text) {
+                    Ok(v) => out.push_str(&v),
+                    Err(e) => tracing::warn!(channel = %chan.current().name, "$[{text}]: {e}"),
                 }
             }
         }
-        out
-    })
+    }
+    out
+}
+
+/// The text of a nested template (a `${…}` name, a `$[…]` body). The usual shapes, a literal or
+/// literals and plain `${NAME}`s, are done here; deeper nesting recurses through a boxed future.
+async fn nested<'t>(engine: &Arc<Engine>, chan: &mut Channel, t: &'t Template) -> Cow<'t, str> {
+    if let Some(lit) = t.as_literal() {
+        return Cow::Borrowed(lit);
+    }
+    let flat = t.0.iter().all(|p| match p {
+        Piece::Lit(_) => true,
+        Piece::Var(name) => name.as_literal().is_some(),
+        Piece::Expr(_) => false,
+    });
+    if !flat {
+        return Cow::Owned(substitute(engine, chan, t).await);
+    }
+    let mut out = String::new();
+    for piece in &t.0 {
+        match piece {
+            Piece::Lit(s) => out.push_str(s),
+            Piece::Var(name) => push_value(engine, chan, name.as_literal().unwrap_or_default(), &mut out).await,
+            Piece::Expr(_) => {}
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Appends the value of `${full}` to `out`: a plain variable without a copy.
+async fn push_value(engine: &Arc<Engine>, chan: &mut Channel, full: &str, out: &mut String) {
+    let (name, range) = vars::split_name(full);
+    if range.is_none() && !name.ends_with(')') {
+        if let Some(v) = vars::lookup(chan, name) {
+            out.push_str(&v);
+        }
+        return;
+    }
+    out.push_str(&resolve(engine, chan, full).await);
 }
 
 /// The value of `${full}`, where `full` is already substituted.

@@ -1,19 +1,29 @@
 //! Variables as the dialplan sees them: channel variables (with `_`/`__` inheritance prefixes),
 //! the built-in ones (`EXTEN`, `CONTEXT`, `UNIQUEID`, `EPOCH`…), then globals; and substrings.
 
+use std::borrow::Cow;
+
 use switchyard_core::Channel;
 
 /// The value of `${name}`.
 pub(crate) fn get(chan: &Channel, name: &str) -> Option<String> {
+    lookup(chan, name).map(Cow::into_owned)
+}
+
+/// The value of `${name}`, borrowed when it is a channel variable.
+pub(crate) fn lookup<'c>(chan: &'c Channel, name: &str) -> Option<Cow<'c, str>> {
     if let Some(v) = builtin(chan, name) {
-        return Some(v);
+        return Some(Cow::Owned(v));
     }
     let vars = &chan.current().variables;
     let found = vars.get(name).or_else(|| {
         let spellings = Spellings::of(name);
         vars.get(spellings.single()).or_else(|| vars.get(spellings.double())).or_else(|| vars.get(spellings.bare()))
     });
-    found.map(str::to_owned).or_else(|| chan.switch().globals().get(name))
+    match found {
+        Some(v) => Some(Cow::Borrowed(v)),
+        None => chan.switch().globals().get(name).map(Cow::Owned),
+    }
 }
 
 fn builtin(chan: &Channel, name: &str) -> Option<String> {
