@@ -42,6 +42,13 @@ async fn blind_transfer_needs_a_bridge_and_hangs_the_transferer_up() {
     c.wait_event("BridgeEnter").await;
     let r = c.action("BlindTransfer", &[("Channel", &a), ("Exten", "100"), ("Context", "default")]).await;
     assert_eq!(r.get("Message"), Some("Transfer succeeded"));
+    let ev = c.wait_event("BlindTransfer").await;
+    assert_eq!((ev.get("Result"), ev.get("IsExternal")), (Some("Success"), Some("Yes")));
+    assert_eq!((ev.get("TransfererUniqueid"), ev.get("TransfereeUniqueid")), (Some(a.as_str()), Some(b.as_str())));
+    assert_eq!(
+        (ev.get("Context"), ev.get("Extension"), ev.get("BridgeNumChannels")),
+        (Some("default"), Some("100"), Some("2"))
+    );
     loop {
         let h = c.wait_event("Hangup").await;
         if h.get("Uniqueid") == Some(a.as_str()) {
