@@ -288,3 +288,26 @@ same => n,Wait(0.3)
     let callee_peers = bridge_peers(&events, "sim/callee-");
     assert_eq!(callee_peers.last(), Some(&target), "{callee_peers:?}");
 }
+
+#[tokio::test]
+async fn atxferabort_while_the_target_rings_cancels_it() {
+    let conf = "
+[c]
+exten => 1,1,Dial(sim/callee,10,T)
+exten => 42,1,Ringing()
+same => n,Wait(0.5)
+same => n,Answer()
+same => n,Set(DB(r/target)=${CHANNEL})
+";
+    let mut h = with_features(conf);
+    h.call(&caller("*242*1", "800ms"), "c", "1");
+    let events = h.until_idle().await;
+    assert_eq!(r(&h, "target"), "<unset>", "the target was hung up before it answered");
+    assert!(!events.iter().any(|e| matches!(e.kind, EventKind::AttendedTransfer(_))));
+    let aborted = events
+        .iter()
+        .any(|e| matches!(&e.kind, EventKind::HangupRequest { source, .. } if source == "attended transfer aborted"));
+    assert!(aborted);
+    let peers = bridge_peers(&events, "sim/caller-");
+    assert_eq!(peers.len(), 1, "the caller never left the callee: {peers:?}");
+}

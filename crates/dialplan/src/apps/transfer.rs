@@ -136,19 +136,24 @@ async fn call_target(
     };
     let handle = pending.channel.clone();
     let mut outcome = tokio::spawn(pending.outcome());
-    let answered = tokio::select! {
-        o = &mut outcome => o.is_ok_and(|o| o.answered),
-        w = chan.wait_until(None, WaitFor::default()) => {
-            let i = w.err().unwrap_or(Interrupted::HungUp(HangupCause::NORMAL_CLEARING));
-            if matches!(i, Interrupted::HungUp(_)) && orig.transferee.is_alive() {
-                // Asterisk's blond transfer: the transferee gets the target when it answers.
-                chan.leave_bridge_quietly();
-                tokio::spawn(blond(e.clone(), outcome, ready, chan.publish_snapshot(), orig.transferee.clone(), handle));
-            } else {
-                e.dials.forget(id);
-                let _ = handle.hangup(HangupCause::NORMAL_CLEARING, "attended transfer abandoned");
+    let abort = e.switch.features().atxfer_abort.clone();
+    let mut aborting = Codes::new(&abort, e.switch.features().feature_digit_timeout);
+    let want = WaitFor { digit: !abort.is_empty(), ..WaitFor::default() };
+    let answered = loop {
+        tokio::select! {
+            o = &mut outcome => break o.is_ok_and(|o| o.answered),
+            w = chan.wait_until(aborting.deadline, want) => match w {
+                Ok(woken) if aborting.woken(woken) => {
+                    e.dials.forget(id);
+                    let _ = handle.hangup(HangupCause::NORMAL_CLEARING, "attended transfer aborted");
+                    return Ok(None);
+                }
+                Ok(_) => {}
+                Err(i) => {
+                    abandon(e, chan, orig, (id, outcome, ready, handle), &i);
+                    return Err(i);
+                }
             }
-            return Err(i);
         }
     };
     if !answered || !ready.await.unwrap_or(false) {
@@ -158,13 +163,71 @@ async fn call_target(
     Ok(Some(handle))
 }
 
+/// The transferer left while the target rang: a hangup hands the transferee to the target (Asterisk's
+/// blond transfer); anything else cancels the target.
+fn abandon(
+    e: &Arc<Engine>,
+    chan: &mut Channel,
+    orig: &Original,
+    call: (ChannelId, tokio::task::JoinHandle<switchyard_core::OriginateOutcome>, Ready, ChannelHandle),
+    why: &Interrupted,
+) {
+    let (id, outcome, ready, handle) = call;
+    if matches!(why, Interrupted::HungUp(_)) && orig.transferee.is_alive() {
+        chan.leave_bridge_quietly();
+        tokio::spawn(blond(e.clone(), outcome, ready, chan.publish_snapshot(), orig.transferee.clone(), handle));
+    } else {
+        e.dials.forget(id);
+        let _ = handle.hangup(HangupCause::NORMAL_CLEARING, "attended transfer abandoned");
+    }
+}
+
+/// Tells when the target of an attended transfer is ready to be bridged.
+type Ready = tokio::sync::oneshot::Receiver<bool>;
+
+/// One DTMF code (`atxferabort` while the target rings) matched with the feature digit timeout.
+struct Codes<'a> {
+    code: &'a str,
+    digits: String,
+    deadline: Option<Instant>,
+    timeout: std::time::Duration,
+}
+
+impl<'a> Codes<'a> {
+    fn new(code: &'a str, timeout: std::time::Duration) -> Self {
+        Self { code, digits: String::new(), deadline: None, timeout }
+    }
+
+    /// True when `woken` completes the code.
+    fn woken(&mut self, woken: Woken) -> bool {
+        let table = [(self.code, ())];
+        let hit = match woken {
+            Woken::Digit(d) => {
+                self.digits.push(d);
+                match match_code(&self.digits, &table) {
+                    CodeMatch::Exact(()) => true,
+                    CodeMatch::Partial(_) => {
+                        self.deadline = Some(Instant::now() + self.timeout);
+                        return false;
+                    }
+                    CodeMatch::None => false,
+                }
+            }
+            _ => matches!(match_code(&self.digits, &table), CodeMatch::Partial(Some(()))),
+        };
+        self.digits.clear();
+        self.deadline = None;
+        hit
+    }
+}
+
 /// The transferer hung up while the target rang: once the target answers it is bridged with the
 /// transferee (`AttendedTransfer`); when it does not, both are hung up (Switchyard does not call the
 /// transferer back as Asterisk's `atxferdropcall = no` does).
 async fn blond(
     e: Arc<Engine>,
     outcome: tokio::task::JoinHandle<switchyard_core::OriginateOutcome>,
-    ready: tokio::sync::oneshot::Receiver<bool>,
+    ready: Ready,
     transferer: Arc<ChannelSnapshot>,
     transferee: ChannelHandle,
     target: ChannelHandle,
