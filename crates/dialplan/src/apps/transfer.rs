@@ -137,7 +137,7 @@ async fn call_target(
     let handle = pending.channel.clone();
     let mut outcome = tokio::spawn(pending.outcome());
     let abort = e.switch.features().atxfer_abort.clone();
-    let mut aborting = Codes::new(&abort, e.switch.features().feature_digit_timeout);
+    let mut aborting = AbortCode::new(&abort, e.switch.features().feature_digit_timeout);
     let want = WaitFor { digit: !abort.is_empty(), ..WaitFor::default() };
     let answered = loop {
         tokio::select! {
@@ -186,14 +186,14 @@ fn abandon(
 type Ready = tokio::sync::oneshot::Receiver<bool>;
 
 /// One DTMF code (`atxferabort` while the target rings) matched with the feature digit timeout.
-struct Codes<'a> {
+struct AbortCode<'a> {
     code: &'a str,
     digits: String,
     deadline: Option<Instant>,
     timeout: std::time::Duration,
 }
 
-impl<'a> Codes<'a> {
+impl<'a> AbortCode<'a> {
     fn new(code: &'a str, timeout: std::time::Duration) -> Self {
         Self { code, digits: String::new(), deadline: None, timeout }
     }
