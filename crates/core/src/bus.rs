@@ -5,7 +5,7 @@
 //! own bound (its queue size): publishing costs the same whatever the number of subscribers.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
 use parking_lot::Mutex;
@@ -64,6 +64,9 @@ pub struct SubscriberStats {
 struct BusInner {
     ring: Mutex<Ring>,
     notify: Notify,
+    /// Set by a subscriber about to wait, cleared by the publish that wakes the waiters: publishes
+    /// with nobody waiting skip `Notify` (its lock) altogether.
+    waiting: AtomicBool,
     clock: Arc<dyn Clock>,
     config: BusConfig,
     lost_total: AtomicU64,
@@ -85,6 +88,7 @@ impl EventBus {
         Self(Arc::new(BusInner {
             ring: Mutex::new(ring),
             notify: Notify::new(),
+            waiting: AtomicBool::new(false),
             clock,
             config,
             lost_total: AtomicU64::new(0),
@@ -103,7 +107,11 @@ impl EventBus {
             ring.events.push_back(Arc::new(Event { seq, timestamp, kind, channel }));
             (seq, evicted)
         };
-        self.0.notify.notify_waiters();
+        // A subscriber sets `waiting` before it registers and then looks at the ring under the lock:
+        // either it sees this event, or its flag is seen here and it is woken.
+        if self.0.waiting.swap(false, Ordering::SeqCst) {
+            self.0.notify.notify_waiters();
+        }
         // The oldest event is freed outside the lock: dropping it may free its snapshot.
         drop(evicted);
         seq
@@ -200,6 +208,7 @@ impl Subscription {
         loop {
             let notified = bus.0.notify.notified();
             tokio::pin!(notified);
+            bus.0.waiting.store(true, Ordering::SeqCst);
             notified.as_mut().enable();
             if let Some(item) = self.try_recv() {
                 return item;
@@ -214,6 +223,7 @@ impl Subscription {
         loop {
             let notified = bus.0.notify.notified();
             tokio::pin!(notified);
+            bus.0.waiting.store(true, Ordering::SeqCst);
             notified.as_mut().enable();
             let n = self.try_recv_batch(out, max);
             if n > 0 {
@@ -334,6 +344,34 @@ mod tests {
         let mut late = bus.subscribe_from("late", 5, 10);
         assert!(matches!(late.try_recv(), Some(BusItem::Lost(16))));
         assert_eq!(seq(late.try_recv()), 21);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn waiting_subscribers_are_woken_for_every_burst_on_another_thread() {
+        let bus = bus(4096, 4096);
+        let readers: Vec<_> = (0..3)
+            .map(|_| {
+                let mut sub = bus.subscribe("r");
+                tokio::spawn(async move {
+                    let mut last = 0;
+                    while last < 3000 {
+                        last = seq(Some(sub.recv().await));
+                    }
+                })
+            })
+            .collect();
+        let publisher = bus.clone();
+        std::thread::spawn(move || {
+            for i in 0..3000 {
+                publisher.publish(EventKind::Shutdown, None);
+                if i % 7 == 0 {
+                    std::thread::yield_now();
+                }
+            }
+        });
+        for r in readers {
+            tokio::time::timeout(std::time::Duration::from_secs(20), r).await.expect("no lost wake-up").unwrap();
+        }
     }
 
     #[tokio::test]
