@@ -2,77 +2,99 @@
 //! copy of a channel snapshot carries (names, dialplan location, caller id).
 
 use std::borrow::Borrow;
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// An immutable, cheaply cloned string. Reads like a `&str` (it derefs to one); replace it whole
-/// (`field = value.into()`) to change it.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SharedStr(Arc<str>);
+/// (`field = value.into()`) to change it. The empty string holds no allocation, so cloning it
+/// touches no reference count (many snapshot fields are empty).
+#[derive(Clone, Default)]
+pub struct SharedStr(Option<Arc<str>>);
 
 impl SharedStr {
     /// The text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_deref().unwrap_or_default()
     }
 
     /// Replaces the text with `text` unless it is already that (so an unchanged field costs nothing).
     pub fn set(&mut self, text: &str) {
-        if *self.0 != *text {
+        if self.as_str() != text {
             *self = Self::from(text);
         }
-    }
-}
-
-impl Default for SharedStr {
-    /// The empty string, shared by every empty field (no allocation per use).
-    fn default() -> Self {
-        static EMPTY: OnceLock<Arc<str>> = OnceLock::new();
-        Self(EMPTY.get_or_init(|| Arc::from("")).clone())
     }
 }
 
 impl Deref for SharedStr {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for SharedStr {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl Borrow<str> for SharedStr {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
+    }
+}
+
+impl PartialEq for SharedStr {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SharedStr {}
+
+/// Hashes as the `str` it holds (required by `Borrow<str>`).
+impl Hash for SharedStr {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for SharedStr {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SharedStr {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
 impl fmt::Display for SharedStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.0, f)
+        fmt::Display::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Debug for SharedStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl From<&str> for SharedStr {
     fn from(s: &str) -> Self {
-        if s.is_empty() { Self::default() } else { Self(Arc::from(s)) }
+        Self((!s.is_empty()).then(|| Arc::from(s)))
     }
 }
 
 impl From<String> for SharedStr {
     fn from(s: String) -> Self {
-        if s.is_empty() { Self::default() } else { Self(Arc::from(s)) }
+        Self((!s.is_empty()).then(|| Arc::from(s)))
     }
 }
 
@@ -90,49 +112,49 @@ impl From<&SharedStr> for SharedStr {
 
 impl From<SharedStr> for String {
     fn from(s: SharedStr) -> Self {
-        s.0.to_string()
+        s.as_str().to_owned()
     }
 }
 
 impl From<&SharedStr> for String {
     fn from(s: &SharedStr) -> Self {
-        s.0.to_string()
+        s.as_str().to_owned()
     }
 }
 
 impl PartialEq<str> for SharedStr {
     fn eq(&self, other: &str) -> bool {
-        *self.0 == *other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for SharedStr {
     fn eq(&self, other: &&str) -> bool {
-        *self.0 == **other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for SharedStr {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<SharedStr> for str {
     fn eq(&self, other: &SharedStr) -> bool {
-        *self == *other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<SharedStr> for &str {
     fn eq(&self, other: &SharedStr) -> bool {
-        **self == *other.0
+        *self == other.as_str()
     }
 }
 
 impl PartialEq<SharedStr> for String {
     fn eq(&self, other: &SharedStr) -> bool {
-        **self == *other.0
+        *self == other.as_str()
     }
 }
 
@@ -156,16 +178,26 @@ mod tests {
         let mut s = SharedStr::from("ctx");
         let before = s.clone();
         s.set("ctx");
-        assert!(Arc::ptr_eq(&s.0, &before.0));
+        assert!(std::ptr::eq(s.as_str(), before.as_str()));
         s.set("other");
         assert_eq!(s, "other");
         assert_eq!(before, "ctx");
     }
 
     #[test]
-    fn empty_strings_share_one_allocation() {
+    fn empty_strings_hold_no_allocation_and_equal_each_other() {
         let (a, b) = (SharedStr::default(), SharedStr::from(String::new()));
-        assert!(Arc::ptr_eq(&a.0, &b.0));
-        assert!(a.is_empty());
+        assert!(a.0.is_none() && b.0.is_none());
+        assert_eq!((a.as_str(), &a), ("", &b));
+        assert_eq!(SharedStr::default().cmp(&SharedStr::from("a")), Ordering::Less);
+    }
+
+    #[test]
+    fn hashes_as_the_str_it_holds() {
+        let mut set = std::collections::HashSet::new();
+        set.insert(SharedStr::from("ctx"));
+        assert!(set.contains("ctx"));
+        set.insert(SharedStr::default());
+        assert!(set.contains(""));
     }
 }
