@@ -179,6 +179,16 @@ class EslWatch:
         self.sock.close()
 
 
+@pytest.fixture
+def ua():
+    """A pjsua2 user agent (imported here so suites without pjsua2 tests do not load it)."""
+    from pjua import UserAgent
+
+    agent = UserAgent()
+    yield agent
+    agent.close()
+
+
 class AmiWatch:
     """A raw AMI connection logged in with every privilege; `wait_for` reads until a text appears."""
 

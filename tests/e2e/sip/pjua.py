@@ -7,6 +7,16 @@ import time
 import pjsua2 as pj
 
 
+def connected(call):
+    """The call was answered (its INVITE session got confirmed)."""
+    return pj.PJSIP_INV_STATE_CONFIRMED in call.states
+
+
+def disconnected(call):
+    """The call ended."""
+    return pj.PJSIP_INV_STATE_DISCONNECTED in call.states
+
+
 class Call(pj.Call):
     def __init__(self, acc, call_id=pj.PJSUA_INVALID_ID):
         super().__init__(acc, call_id)

@@ -6,22 +6,7 @@ both ways through the switch."""
 import pjsua2 as pj
 import pytest
 
-from pjua import UserAgent
-
-
-@pytest.fixture
-def ua():
-    agent = UserAgent()
-    yield agent
-    agent.close()
-
-
-def connected(call):
-    return pj.PJSIP_INV_STATE_CONFIRMED in call.states
-
-
-def disconnected(call):
-    return pj.PJSIP_INV_STATE_DISCONNECTED in call.states
+from pjua import connected, disconnected
 
 
 @pytest.mark.parametrize(

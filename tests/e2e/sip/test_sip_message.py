@@ -6,17 +6,8 @@ seen by ESL as a `MESSAGE` event."""
 import re
 
 import pjsua2 as pj
-import pytest
 
-from pjua import UserAgent
 from sipphone import XferCall, register, sendevent
-
-
-@pytest.fixture
-def ua():
-    agent = UserAgent()
-    yield agent
-    agent.close()
 
 
 def test_send_message_reaches_the_registered_phone(switchyard, ua, esl_watch):

@@ -6,21 +6,9 @@ to the switch's addresses."""
 import re
 
 import pjsua2 as pj
-import pytest
 
-from pjua import UserAgent
+from pjua import connected
 from sipphone import register
-
-
-@pytest.fixture
-def ua():
-    agent = UserAgent()
-    yield agent
-    agent.close()
-
-
-def connected(call):
-    return pj.PJSIP_INV_STATE_CONFIRMED in call.states
 
 
 def port(addr):

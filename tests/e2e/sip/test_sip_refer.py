@@ -5,25 +5,9 @@ in 700, where its DTMF is read; AMI shows `BlindTransfer` (`IsExternal: Yes`). A
 that does not exist gets a 404 sipfrag (AMI `Result: Invalid`) and the call stays up."""
 
 import pjsua2 as pj
-import pytest
 
-from pjua import UserAgent
+from pjua import connected, disconnected
 from sipphone import register
-
-
-@pytest.fixture
-def ua():
-    agent = UserAgent()
-    yield agent
-    agent.close()
-
-
-def connected(call):
-    return pj.PJSIP_INV_STATE_CONFIRMED in call.states
-
-
-def disconnected(call):
-    return pj.PJSIP_INV_STATE_DISCONNECTED in call.states
 
 
 def bridged_call(switchyard, ua, watch):

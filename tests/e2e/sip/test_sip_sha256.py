@@ -4,22 +4,9 @@ covered by the Rust tests; SIPp answers only the first challenge and knows MD5 o
 alone is the default.)"""
 
 import socket
-import sys
-from pathlib import Path
 
-import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pjua import UserAgent  # noqa: E402
 
 SIP_EXTRA = 'digest_algorithms = ["SHA-256"]\n'
-
-
-@pytest.fixture
-def ua():
-    agent = UserAgent()
-    yield agent
-    agent.close()
 
 
 def register_once(port):
