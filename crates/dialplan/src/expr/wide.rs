@@ -180,6 +180,16 @@ impl Wide {
         if self.is_zero() {
             return if self.hi.is_sign_negative() { "-0".into() } else { "0".into() };
         }
+        // Whole numbers of up to 15 digits (counters, lengths) print as themselves under `%.18Lg`.
+        if self.lo == 0.0 && self.hi.fract() == 0.0 && self.hi.abs() < 1e15 {
+            return (self.hi as i64).to_string();
+        }
+        self.format_digits()
+    }
+
+    /// `format_g18` by scaling to 18 significant digits.
+    fn format_digits(self) -> String {
+        let x = self.to_f64();
         let neg = x < 0.0;
         let a = if neg { self.neg() } else { self };
         let mut e = a.hi.log10().floor() as i32;
@@ -287,6 +297,10 @@ mod tests {
     #[test]
     fn parsing_takes_the_longest_number_at_the_start() {
         assert_eq!(Wide::parse_prefix("12abc").format_g18(), "12");
+        for n in [1i64, -1, 7, 42, -999, 1_000_000, 123_456_789_012_345, -999_999_999_999_999] {
+            let w = Wide::from_f64(n as f64);
+            assert_eq!(w.format_g18(), w.format_digits(), "{n}");
+        }
         assert_eq!(Wide::parse_prefix("-1.5e2x").format_g18(), "-150");
         assert_eq!(Wide::parse_prefix("abc").format_g18(), "0");
         assert_eq!(Wide::parse_prefix(".5").format_g18(), "0.5");
