@@ -6,6 +6,8 @@
 use std::time::Instant;
 
 use libfuzzer_sys::fuzz_target;
+use switchyard_sip::digest::Algorithm;
+use switchyard_sip::engine::trunk_reg::RegistrationSpec;
 use switchyard_sip::engine::{Engine, EngineConfig, Input};
 use switchyard_sip::registrar::Account;
 use switchyard_sip::wire::{Message, Transport, bad_request, frame_stream};
@@ -19,8 +21,17 @@ fuzz_target!(|data: &[u8]| {
         accounts: vec![Account { username: "1000".into(), password: "p".into(), context: "default".into() }],
         guest_context: Some("public".into()),
         realm: "fuzz".into(),
+        digest_algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
         secret: "s".into(),
         local: vec![(Transport::Udp, "127.0.0.1:5060".parse().unwrap())],
+        trunk_registrations: vec![RegistrationSpec {
+            trunk: "carrier".into(),
+            addr: "127.0.0.1:5070".parse().unwrap(),
+            transport: Transport::Udp,
+            user: "u".into(),
+            password: "p".into(),
+            expires: 300,
+        }],
     };
     let now = Instant::now();
     let mut engine = Engine::new(cfg, now, 0);
