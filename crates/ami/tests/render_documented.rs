@@ -7,8 +7,8 @@ use std::sync::Arc;
 use switchyard_ami::proto::render;
 use switchyard_ami::proto::render::RenderContext;
 use switchyard_core::{
-    BusConfig, CallerId, ChannelId, Direction, Event, EventKind, LineState, Switch, SwitchConfig, SwitchInfo,
-    SystemClock, Timestamp,
+    BusConfig, CallerId, ChannelId, Direction, DtmfPhase, Event, EventKind, LineState, Switch, SwitchConfig,
+    SwitchInfo, SystemClock, Timestamp,
 };
 
 fn wire(kind: EventKind, channel: Option<Arc<switchyard_core::ChannelSnapshot>>) -> String {
@@ -63,4 +63,30 @@ fn dial_begin_and_end_carry_the_caller_then_the_dest_block() {
     assert!(got.ends_with(&format!("DestLinkedid: {dest_id}\r\nDialString: 100@test\r\n\r\n")), "{got}");
     let end = wire(EventKind::DialEnd { dest, status: "ANSWER".into() }, Some(Arc::new(caller)));
     assert!(end.starts_with("Event: DialEnd\r\n") && end.ends_with("\r\nDialStatus: ANSWER\r\n\r\n"), "{end}");
+}
+
+/// Asterisk raises `DTMFBegin` when a digit starts and `DTMFEnd` (with `DurationMs`) when it ends
+/// (main/manager_channels.c `channel_dtmf_begin_cb` / `channel_dtmf_end_cb`).
+#[test]
+fn dtmf_begin_and_end_are_rendered_at_their_own_phase() {
+    let sw = Switch::new(SwitchConfig {
+        info: SwitchInfo { version: "0.1.0".into(), hostname: "t".into(), core_uuid: "c".into(), max_channels: 0 },
+        bus: BusConfig::default(),
+        clock: Arc::new(SystemClock),
+    });
+    let id: ChannelId = "00000000-0000-4000-8000-000000000005".parse().unwrap();
+    let s = Arc::new(sw.blank_snapshot(id, "sim", "sim/d-00000001".into(), Direction::Inbound));
+    let dtmf = |duration_ms, phase| EventKind::Dtmf { digit: '7', duration_ms, received: true, phase };
+    let names =
+        |got: &str| got.lines().filter_map(|l| l.strip_prefix("Event: ")).map(str::to_owned).collect::<Vec<_>>();
+    let begin = wire(dtmf(0, DtmfPhase::Begin), Some(s.clone()));
+    assert_eq!(names(&begin), ["DTMFBegin"]);
+    assert!(begin.ends_with("\r\nDigit: 7\r\nDirection: Received\r\n\r\n"), "{begin}");
+    let end = wire(dtmf(135, DtmfPhase::End), Some(s.clone()));
+    assert_eq!(names(&end), ["DTMFEnd"]);
+    assert!(end.ends_with("\r\nDigit: 7\r\nDurationMs: 135\r\nDirection: Received\r\n\r\n"), "{end}");
+    let whole =
+        wire(EventKind::Dtmf { digit: '#', duration_ms: 250, received: false, phase: DtmfPhase::Whole }, Some(s));
+    assert_eq!(names(&whole), ["DTMFBegin", "DTMFEnd"]);
+    assert!(whole.contains("\r\nDigit: #\r\nDurationMs: 250\r\nDirection: Sent\r\n"), "{whole}");
 }

@@ -8,6 +8,17 @@ use crate::snapshot::ChannelSnapshot;
 use crate::state::ChannelState;
 use crate::text::SharedStr;
 
+/// Which part of a DTMF digit an `EventKind::Dtmf` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DtmfPhase {
+    /// The digit started (RFC 4733 first event packet); its end follows as `End`.
+    Begin,
+    /// The digit that started with `Begin` ended, after `duration_ms`.
+    End,
+    /// The whole digit at once (SendDTMF, digits whose start and end are not told apart).
+    Whole,
+}
+
 /// What happened.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -66,14 +77,17 @@ pub enum EventKind {
     },
     /// The channel is gone (ESL `CHANNEL_DESTROY`).
     ChannelDestroy,
-    /// A digit was received or sent (AMI `DTMFEnd`, ESL `DTMF`).
+    /// A digit was received or sent: AMI `DTMFBegin` when it starts and `DTMFEnd` when it ends,
+    /// ESL `DTMF` when it ends (FreeSWITCH reports a digit once its duration is known).
     Dtmf {
         /// The digit.
         digit: char,
-        /// Duration in milliseconds.
+        /// Duration in milliseconds (0 at `DtmfPhase::Begin`).
         duration_ms: u32,
         /// True when received from the far end.
         received: bool,
+        /// Which part of the digit this event reports.
+        phase: DtmfPhase,
     },
     /// An RTCP compound packet was sent or received on the channel's media (AMI `RTCPSent` /
     /// `RTCPReceived`).

@@ -38,7 +38,7 @@ pub use bus::{BusConfig, BusItem, EventBus, Subscription};
 pub use cause::HangupCause;
 pub use channel::{Channel, ChannelCommand, ChannelHandle, Interrupted};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use event::{CodecInfo, DeviceState, Event, EventKind, ScheduleOp};
+pub use event::{CodecInfo, DeviceState, DtmfPhase, Event, EventKind, ScheduleOp};
 pub use id::ChannelId;
 pub use inbound::InboundCall;
 pub use originate::{OriginateOutcome, OriginateReason, OriginateRequest, OriginateTarget};

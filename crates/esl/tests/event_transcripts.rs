@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use switchyard_core::{
-    BusConfig, ChannelId, Direction, Event, EventKind, ManualClock, Switch, SwitchConfig, SwitchInfo, Timestamp,
+    BusConfig, ChannelId, Direction, DtmfPhase, Event, EventKind, ManualClock, Switch, SwitchConfig, SwitchInfo,
+    Timestamp,
 };
 use switchyard_esl::proto::{EventFormat, RenderContext, translate};
 
@@ -137,13 +138,17 @@ fn heartbeat_dtmf_and_bridge_carry_their_own_headers() {
     let dtmf = Event {
         seq: 2,
         timestamp: Timestamp(5),
-        kind: EventKind::Dtmf { digit: '5', duration_ms: 100, received: true },
+        kind: EventKind::Dtmf { digit: '5', duration_ms: 0, received: true, phase: DtmfPhase::Begin },
         channel: Some(a.clone()),
     };
+    assert!(translate(&dtmf, &ctx()).is_empty(), "FreeSWITCH reports a digit once, when it ends");
+    let dtmf =
+        Event { kind: EventKind::Dtmf { digit: '5', duration_ms: 130, received: true, phase: DtmfPhase::End }, ..dtmf };
     let d = &translate(&dtmf, &ctx())[0];
+    // DTMF-Duration is in samples at 8 kHz (src/switch_channel.c, switch_core_default_dtmf_duration).
     assert_eq!(
         (d.header("DTMF-Digit"), d.header("DTMF-Duration"), d.header("DTMF-Source")),
-        (Some("5"), Some("800"), Some("RTP"))
+        (Some("5"), Some("1040"), Some("RTP"))
     );
     assert!(d.header("variable_uuid").is_none(), "DTMF carries no variables");
     let bridge = Event {

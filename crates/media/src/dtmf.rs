@@ -1,4 +1,4 @@
-//! RFC 4733 telephone-events: the 4-byte payload, a receiver that reports each digit once (however
+//! RFC 4733 telephone-events: the 4-byte payload, a receiver that reports each digit's begin and end once (however
 //! many times its end packet is retransmitted), and a sender that turns a digit into packets.
 
 /// Payload length of one telephone-event.
@@ -65,36 +65,79 @@ pub fn event_to_digit(event: u8) -> Option<char> {
 pub enum DtmfSignal {
     /// A new digit started (reported once per event).
     Begin(char),
-    /// The digit ended, after `duration_ms` (reported once per event).
+    /// The digit ended, after `duration_ms` (reported once per event, always after its `Begin`).
     End(char, u32),
 }
 
-/// Receives telephone-event packets of one stream.
+/// Samples (150 ms at 8 kHz) past the last known end of an event after which an audio packet shows
+/// the event is over although its end packets were lost.
+const AUDIO_RESUMED_AFTER: u32 = 1200;
+
+/// The event being received.
+#[derive(Debug, Clone, Copy)]
+struct Current {
+    timestamp: u32,
+    digit: char,
+    /// Latest duration seen, in samples.
+    duration: u16,
+    ended: bool,
+}
+
+/// Receives telephone-event packets of one stream. Every digit gets one `Begin` and one `End`: when
+/// its end packets are lost, the end is reported with the last duration seen once another event
+/// starts or audio resumes past it.
 #[derive(Debug, Default)]
 pub struct DtmfReceiver {
-    /// Timestamp and digit of the current (or last) event, and whether its end was reported.
-    current: Option<(u32, char, bool)>,
+    current: Option<Current>,
 }
 
 impl DtmfReceiver {
-    /// Feeds one packet (its RTP timestamp and payload).
-    pub fn on_packet(&mut self, timestamp: u32, payload: &[u8]) -> Option<DtmfSignal> {
-        let ev = TelephoneEvent::parse(payload).ok()?;
-        let digit = event_to_digit(ev.event)?;
-        match self.current {
-            Some((ts, d, ended)) if ts == timestamp && d == digit => {
-                if ev.end && !ended {
-                    self.current = Some((ts, d, true));
-                    return Some(DtmfSignal::End(d, u32::from(ev.duration) / 8));
+    /// Feeds one telephone-event packet (its RTP timestamp and payload); `emit` gets what it means.
+    pub fn on_packet(&mut self, timestamp: u32, payload: &[u8], mut emit: impl FnMut(DtmfSignal)) {
+        let Ok(ev) = TelephoneEvent::parse(payload) else { return };
+        let Some(digit) = event_to_digit(ev.event) else { return };
+        match &mut self.current {
+            Some(cur) if cur.timestamp == timestamp && cur.digit == digit => {
+                if !cur.ended {
+                    cur.duration = cur.duration.max(ev.duration);
+                    if ev.end {
+                        cur.ended = true;
+                        emit(DtmfSignal::End(digit, ms(cur.duration)));
+                    }
                 }
-                None
             }
             _ => {
-                self.current = Some((timestamp, digit, ev.end));
-                Some(DtmfSignal::Begin(digit))
+                self.end_lost(&mut emit);
+                self.current = Some(Current { timestamp, digit, duration: ev.duration, ended: ev.end });
+                emit(DtmfSignal::Begin(digit));
+                if ev.end {
+                    emit(DtmfSignal::End(digit, ms(ev.duration)));
+                }
             }
         }
     }
+
+    /// Notes an audio packet: if it comes well after the current event, that event is over.
+    pub fn on_audio(&mut self, timestamp: u32, emit: impl FnMut(DtmfSignal)) {
+        let Some(cur) = self.current.filter(|c| !c.ended) else { return };
+        let since = timestamp.wrapping_sub(cur.timestamp);
+        if since < u32::MAX / 2 && since > u32::from(cur.duration) + AUDIO_RESUMED_AFTER {
+            self.end_lost(emit);
+        }
+    }
+
+    /// Ends the current event if its end was never seen.
+    fn end_lost(&mut self, mut emit: impl FnMut(DtmfSignal)) {
+        if let Some(cur) = self.current.as_mut().filter(|c| !c.ended) {
+            cur.ended = true;
+            emit(DtmfSignal::End(cur.digit, ms(cur.duration)));
+        }
+    }
+}
+
+/// Milliseconds of a telephone-event duration (8 kHz timestamp units).
+fn ms(samples: u16) -> u32 {
+    u32::from(samples) / 8
 }
 
 /// Turns one digit into telephone-event packets, one per 20 ms tick: a first packet (marker set), updates
@@ -168,22 +211,50 @@ mod tests {
         assert_eq!(event_to_digit(16), None);
     }
 
+    fn pkt(event: u8, end: bool, dur: u16) -> [u8; 4] {
+        let mut b = [0u8; 4];
+        TelephoneEvent { event, end, volume: 10, duration: dur }.write(&mut b);
+        b
+    }
+
+    fn feed(rx: &mut DtmfReceiver, ts: u32, payload: [u8; 4]) -> Vec<DtmfSignal> {
+        let mut got = Vec::new();
+        rx.on_packet(ts, &payload, |s| got.push(s));
+        got
+    }
+
     #[test]
-    fn a_digit_is_reported_once_despite_retransmitted_ends() {
+    fn a_digit_begins_once_and_ends_once_with_its_duration_despite_retransmitted_ends() {
         let mut rx = DtmfReceiver::default();
-        let pkt = |end: bool, dur: u16| {
-            let mut b = [0u8; 4];
-            TelephoneEvent { event: 1, end, volume: 10, duration: dur }.write(&mut b);
-            b
-        };
-        assert_eq!(rx.on_packet(1000, &pkt(false, 160)), Some(DtmfSignal::Begin('1')));
-        assert_eq!(rx.on_packet(1000, &pkt(false, 320)), None);
-        assert_eq!(rx.on_packet(1000, &pkt(true, 800)), Some(DtmfSignal::End('1', 100)));
-        assert_eq!(rx.on_packet(1000, &pkt(true, 800)), None);
-        assert_eq!(rx.on_packet(1000, &pkt(true, 800)), None);
-        // The same digit again is a new event (new timestamp).
-        assert_eq!(rx.on_packet(2600, &pkt(true, 800)), Some(DtmfSignal::Begin('1')));
-        assert_eq!(rx.on_packet(2600, &pkt(true, 800)), None);
+        assert_eq!(feed(&mut rx, 1000, pkt(1, false, 160)), [DtmfSignal::Begin('1')]);
+        assert_eq!(feed(&mut rx, 1000, pkt(1, false, 320)), []);
+        assert_eq!(feed(&mut rx, 1000, pkt(1, true, 960)), [DtmfSignal::End('1', 120)]);
+        assert_eq!(feed(&mut rx, 1000, pkt(1, true, 960)), []);
+        assert_eq!(feed(&mut rx, 1000, pkt(1, true, 960)), []);
+        // The same digit again is a new event (new timestamp); seen first by its end packet.
+        assert_eq!(feed(&mut rx, 2600, pkt(1, true, 800)), [DtmfSignal::Begin('1'), DtmfSignal::End('1', 100)]);
+        assert_eq!(feed(&mut rx, 2600, pkt(1, true, 800)), []);
+    }
+
+    #[test]
+    fn a_digit_whose_ends_are_lost_ends_when_the_next_starts() {
+        let mut rx = DtmfReceiver::default();
+        assert_eq!(feed(&mut rx, 1000, pkt(4, false, 400)), [DtmfSignal::Begin('4')]);
+        assert_eq!(feed(&mut rx, 1000, pkt(4, false, 640)), []);
+        assert_eq!(feed(&mut rx, 5000, pkt(11, false, 160)), [DtmfSignal::End('4', 80), DtmfSignal::Begin('#')]);
+    }
+
+    #[test]
+    fn a_digit_whose_ends_are_lost_ends_when_audio_resumes_past_it() {
+        let mut rx = DtmfReceiver::default();
+        let mut got = Vec::new();
+        rx.on_packet(1000, &pkt(2, false, 800), |s| got.push(s));
+        rx.on_audio(1000 + 800, |s| got.push(s));
+        assert_eq!(got, [DtmfSignal::Begin('2')], "audio alongside the event does not end it");
+        rx.on_audio(1000 + 800 + AUDIO_RESUMED_AFTER + 160, |s| got.push(s));
+        rx.on_audio(1000 + 800 + AUDIO_RESUMED_AFTER + 320, |s| got.push(s));
+        assert_eq!(got, [DtmfSignal::Begin('2'), DtmfSignal::End('2', 100)]);
+        assert_eq!(feed(&mut rx, 1000, pkt(2, true, 960)), [], "a late end of an ended digit is dropped");
     }
 
     #[test]
@@ -209,17 +280,20 @@ mod tests {
         #[test]
         fn sent_digits_are_received_exactly_once(digits in "[0-9*#A-D]{1,8}", ms in 40u32..400) {
             let mut rx = DtmfReceiver::default();
-            let mut got = String::new();
+            let (mut got, mut ends) = (String::new(), Vec::new());
             for (i, d) in digits.chars().enumerate() {
                 let mut tx = DtmfSender::new(d, ms).unwrap();
                 while let Some(p) = tx.next_packet() {
                     let mut b = [0u8; 4];
                     p.event.write(&mut b);
-                    if let Some(DtmfSignal::Begin(c)) = rx.on_packet(i as u32 * 10_000, &b) {
-                        got.push(c);
-                    }
+                    rx.on_packet(i as u32 * 10_000, &b, |s| match s {
+                        DtmfSignal::Begin(c) => got.push(c),
+                        DtmfSignal::End(c, d) => ends.push((c, d)),
+                    });
                 }
             }
+            let want_ms = (ms * 8).div_ceil(160) * 160 / 8;
+            prop_assert_eq!(ends, digits.chars().map(|d| (d, want_ms)).collect::<Vec<_>>());
             prop_assert_eq!(got, digits);
         }
     }

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use switchyard_core::ChannelHandle;
 use switchyard_core::media::{FRAME_SAMPLES, PlayOutcome, RecordLeg};
 use switchyard_core::tech::RemoteAction;
 use tokio::net::UdpSocket;
@@ -100,14 +101,13 @@ fn on_datagram(shared: &Shared, buf: &mut [u8], from: SocketAddr) {
         st.rx_stats.on_rtp(h.ssrc, h.seq, h.timestamp, shared.epoch.elapsed());
     }
     if is_dtmf {
-        if let Some(DtmfSignal::Begin(d)) = st.dtmf_rx.on_packet(h.timestamp, &buf[payload.clone()])
-            && let Some(sink) = &st.channel
-        {
-            let _ = sink.remote(RemoteAction::Dtmf(d));
-        }
+        let sink = &st.channel;
+        st.dtmf_rx.on_packet(h.timestamp, &buf[payload.clone()], |signal| dtmf_to_channel(sink.as_ref(), signal));
     } else if h.payload_type != st.payload_type {
         return;
     } else {
+        let sink = &st.channel;
+        st.dtmf_rx.on_audio(h.timestamp, |signal| dtmf_to_channel(sink.as_ref(), signal));
         record_read(st, h.seq, &buf[payload.clone()]);
         if st.echo {
             let out = st.tx.relay_header(st.payload_type, &h);
@@ -120,6 +120,16 @@ fn on_datagram(shared: &Shared, buf: &mut [u8], from: SocketAddr) {
     let codec = st.codec;
     drop(guard);
     forward(&peer, buf, &pkt, is_dtmf, codec);
+}
+
+/// Tells the channel a received digit began or ended (it queues the digit for the dialplan at begin).
+fn dtmf_to_channel(sink: Option<&ChannelHandle>, signal: DtmfSignal) {
+    let Some(sink) = sink else { return };
+    let action = match signal {
+        DtmfSignal::Begin(d) => RemoteAction::DtmfBegin(d),
+        DtmfSignal::End(d, ms) => RemoteAction::DtmfEnd(d, ms),
+    };
+    let _ = sink.remote(action);
 }
 
 fn record_read(st: &mut State, seq: u16, payload: &[u8]) {

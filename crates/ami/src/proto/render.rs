@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use parking_lot::Mutex;
-use switchyard_core::{ChannelId, ChannelSnapshot, Event, EventKind, OriginateOutcome};
+use switchyard_core::{ChannelId, ChannelSnapshot, DtmfPhase, Event, EventKind, OriginateOutcome};
 
 use super::event::AmiEvent;
 use super::privilege::Privilege;
@@ -72,7 +72,9 @@ pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
         (EventKind::HangupHandlerPush { handler }, Some(s)) => vec![handler_event("HangupHandlerPush", s, handler)],
         (EventKind::HangupHandlerPop { handler }, Some(s)) => vec![handler_event("HangupHandlerPop", s, handler)],
         (EventKind::HangupHandlerRun { handler }, Some(s)) => vec![handler_event("HangupHandlerRun", s, handler)],
-        (EventKind::Dtmf { digit, duration_ms, received }, Some(s)) => dtmf(s, *digit, *duration_ms, *received),
+        (EventKind::Dtmf { digit, duration_ms, received, phase }, Some(s)) => {
+            dtmf(s, *digit, *duration_ms, *received, *phase)
+        }
         (EventKind::Rtcp { sent, report }, s) => vec![super::rtcp::render(s, *sent, report)],
         (EventKind::Bridge { bridge_id, members, .. }, Some(s)) => {
             vec![bridge("BridgeEnter", Some(s), bridge_id, *members)]
@@ -177,12 +179,19 @@ fn handler_event(name: &'static str, s: &ChannelSnapshot, handler: &str) -> AmiE
     with(chan(name, Privilege::DIALPLAN, s), &[("Handler", handler)])
 }
 
-fn dtmf(s: &ChannelSnapshot, digit: char, duration_ms: u32, received: bool) -> Vec<AmiEvent> {
+/// `DTMFBegin` when the digit starts, `DTMFEnd` with its duration when it ends (Asterisk raises them
+/// as the frames arrive: main/manager_channels.c); both at once for a whole digit.
+fn dtmf(s: &ChannelSnapshot, digit: char, duration_ms: u32, received: bool, phase: DtmfPhase) -> Vec<AmiEvent> {
     let (digit, dir) = (digit.to_string(), if received { "Received" } else { "Sent" });
-    let begin = with(chan("DTMFBegin", Privilege::DTMF, s), &[("Digit", &digit), ("Direction", dir)]);
+    let begin = || with(chan("DTMFBegin", Privilege::DTMF, s), &[("Digit", &digit), ("Direction", dir)]);
     let ms = duration_ms.to_string();
-    let end = with(chan("DTMFEnd", Privilege::DTMF, s), &[("Digit", &digit), ("DurationMs", &ms), ("Direction", dir)]);
-    vec![begin, end]
+    let end =
+        || with(chan("DTMFEnd", Privilege::DTMF, s), &[("Digit", &digit), ("DurationMs", &ms), ("Direction", dir)]);
+    match phase {
+        DtmfPhase::Begin => vec![begin()],
+        DtmfPhase::End => vec![end()],
+        DtmfPhase::Whole => vec![begin(), end()],
+    }
 }
 
 /// The bridge block then the channel, if any.

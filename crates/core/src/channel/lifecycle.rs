@@ -53,6 +53,7 @@ pub(crate) fn spawn_channel(
         rx,
         endpoint,
         dtmf: VecDeque::new(),
+        dtmf_open: None,
         hangup: None,
         redirect: None,
         queued_apps: VecDeque::new(),
@@ -194,6 +195,7 @@ impl Channel {
     }
 
     async fn finish(&mut self) {
+        self.close_open_dtmf();
         let cause = self.hangup_cause().unwrap_or(HangupCause::NORMAL_CLEARING);
         self.request_hangup(cause, "channel");
         self.endpoint.on_local(LocalEvent::Hangup(cause), Instant::now());

@@ -40,6 +40,8 @@ pub struct Channel {
     pub(crate) rx: mpsc::UnboundedReceiver<ChannelCommand>,
     pub(crate) endpoint: Box<dyn Endpoint>,
     pub(crate) dtmf: VecDeque<char>,
+    /// A received digit that began and has not ended yet, and when it began.
+    pub(crate) dtmf_open: Option<(char, tokio::time::Instant)>,
     pub(crate) hangup: Option<HangupCause>,
     pub(crate) redirect: Option<Interrupted>,
     pub(crate) queued_apps: VecDeque<(String, String)>,

@@ -46,6 +46,7 @@ impl Channel {
                 return Ok(woken);
             }
             let far_end = self.endpoint.next_deadline();
+            let dtmf_end = self.dtmf_end_deadline();
             tokio::select! {
                 cmd = self.rx.recv() => match cmd {
                     Some(cmd) => self.handle_command(cmd),
@@ -58,6 +59,9 @@ impl Channel {
                 }
                 _ = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
                     return Ok(Woken::Timeout);
+                }
+                _ = sleep_until(dtmf_end.unwrap_or_else(Instant::now)), if dtmf_end.is_some() => {
+                    self.dtmf_timed_out();
                 }
             }
         }
@@ -139,10 +143,9 @@ impl Channel {
             RemoteAction::Reject(cause) | RemoteAction::Hangup(cause) => {
                 self.request_hangup(cause, "remote");
             }
-            RemoteAction::Dtmf(digit) => {
-                self.dtmf.push_back(digit);
-                self.publish(EventKind::Dtmf { digit, duration_ms: 100, received: true });
-            }
+            RemoteAction::Dtmf(digit) => self.dtmf_received(digit),
+            RemoteAction::DtmfBegin(digit) => self.dtmf_begin(digit),
+            RemoteAction::DtmfEnd(digit, duration_ms) => self.dtmf_end(digit, duration_ms),
         }
     }
 }

@@ -32,8 +32,12 @@ pub enum RemoteAction {
     Reject(HangupCause),
     /// It hung up.
     Hangup(HangupCause),
-    /// It sent a DTMF digit.
+    /// It sent a whole DTMF digit (start and end at once, default duration).
     Dtmf(char),
+    /// A DTMF digit started (RFC 4733 first event packet); `DtmfEnd` follows.
+    DtmfBegin(char),
+    /// The digit that began with `DtmfBegin` ended after this many milliseconds.
+    DtmfEnd(char, u32),
 }
 
 /// Something the local side did that the far end may react to.

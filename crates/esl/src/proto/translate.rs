@@ -2,7 +2,9 @@
 //! both CHANNEL_STATE and CHANNEL_CALLSTATE, and entering park adds CHANNEL_PARK).
 
 use switchyard_core::command::{format_utc, uptime_parts};
-use switchyard_core::{CallState, ChannelSnapshot, CodecInfo, Direction, Event, EventKind, Phase, Timestamp};
+use switchyard_core::{
+    CallState, ChannelSnapshot, CodecInfo, Direction, DtmfPhase, Event, EventKind, Phase, Timestamp,
+};
 
 use super::channel_data;
 use super::event::EslEvent;
@@ -70,7 +72,9 @@ pub fn translate(ev: &Event, ctx: &RenderContext) -> Vec<EslEvent> {
             chan("CHANNEL_HANGUP_COMPLETE", &[("Hangup-Cause", cause.fs_name().to_owned())], &[])
         }
         EventKind::ChannelDestroy => chan("CHANNEL_DESTROY", &[], &[]),
-        EventKind::Dtmf { digit, duration_ms, received } => {
+        // FreeSWITCH queues a digit once its duration is known: nothing at its begin.
+        EventKind::Dtmf { phase: DtmfPhase::Begin, .. } => {}
+        EventKind::Dtmf { digit, duration_ms, received, .. } => {
             let source = if *received { "RTP" } else { "APP" };
             let post = [
                 ("DTMF-Digit", digit.to_string()),

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use switchyard_core::app::{AppResult, Application, BoxFuture};
-use switchyard_core::{Channel, EventKind};
+use switchyard_core::{Channel, DtmfPhase, EventKind};
 
 /// Digits, gap between them and duration of each, from either syntax.
 fn parse(args: &str) -> (String, u64, u32) {
@@ -37,7 +37,12 @@ impl Application for SendDtmfApp {
                         match chan.media() {
                             Some(port) => {
                                 port.send_dtmf(d, duration);
-                                chan.publish(EventKind::Dtmf { digit: d, duration_ms: duration, received: false });
+                                chan.publish(EventKind::Dtmf {
+                                    digit: d,
+                                    duration_ms: duration,
+                                    received: false,
+                                    phase: DtmfPhase::Whole,
+                                });
                                 chan.sleep(Duration::from_millis(u64::from(duration) + gap)).await?;
                             }
                             None => {

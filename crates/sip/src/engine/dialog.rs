@@ -110,7 +110,30 @@ pub fn info_digit(content_type: &str, body: &[u8]) -> Option<char> {
     matches!(digit, '0'..='9' | '*' | '#' | 'A'..='D').then_some(digit)
 }
 
+/// The `Duration=` (milliseconds) of an `application/dtmf-relay` INFO body, if it has a valid one.
+pub fn info_duration(content_type: &str, body: &[u8]) -> Option<u32> {
+    if content_type != "application/dtmf-relay" {
+        return None;
+    }
+    std::str::from_utf8(body).ok()?.lines().find_map(|l| {
+        let (k, v) = l.split_once('=')?;
+        k.trim().eq_ignore_ascii_case("duration").then(|| v.trim().parse().ok())?
+    })
+}
+
 impl Engine {
+    /// A digit sent by INFO: with a known duration it begins and ends at once (so AMI and ESL report
+    /// that duration), else it is a whole digit of the default duration.
+    fn info_dtmf(&mut self, key: CallKey, digit: char, duration_ms: Option<u32>) {
+        match duration_ms {
+            Some(ms) => {
+                self.out.push(Output::Remote { key, action: RemoteAction::DtmfBegin(digit) });
+                self.out.push(Output::Remote { key, action: RemoteAction::DtmfEnd(digit, ms) });
+            }
+            None => self.out.push(Output::Remote { key, action: RemoteAction::Dtmf(digit) }),
+        }
+    }
+
     /// Builds a request inside the call's dialog.
     pub(super) fn dialog_request(&mut self, key: CallKey, method: &str) -> Option<(Bytes, Transport, SocketAddr)> {
         let (b, transport, peer) = self.dialog_builder(key, method)?;
@@ -182,7 +205,7 @@ impl Engine {
             "INVITE" => self.on_reinvite(now, key, transport, source, msg),
             "INFO" => {
                 if let Some(d) = info_digit(&msg.content_type(), &msg.body) {
-                    self.out.push(Output::Remote { key, action: RemoteAction::Dtmf(d) });
+                    self.info_dtmf(key, d, info_duration(&msg.content_type(), &msg.body));
                 }
                 self.respond(now, transport, source, msg, response_to(msg, 200, None).finish());
             }
@@ -225,7 +248,7 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
-    use super::info_digit;
+    use super::{info_digit, info_duration};
 
     #[test]
     fn info_bodies() {
@@ -234,5 +257,14 @@ mod tests {
         assert_eq!(info_digit("application/dtmf", b"11"), Some('#'));
         assert_eq!(info_digit("application/dtmf-relay", b"Signal=x"), None);
         assert_eq!(info_digit("text/plain", b"Signal=5"), None);
+    }
+
+    #[test]
+    fn info_durations() {
+        assert_eq!(info_duration("application/dtmf-relay", b"Signal=5\r\nDuration=160\r\n"), Some(160));
+        assert_eq!(info_duration("application/dtmf-relay", b"Signal=5\r\nduration = 250"), Some(250));
+        assert_eq!(info_duration("application/dtmf-relay", b"Signal=5\r\nDuration=long\r\n"), None);
+        assert_eq!(info_duration("application/dtmf-relay", b"Signal=5\r\n"), None);
+        assert_eq!(info_duration("application/dtmf", b"5"), None);
     }
 }

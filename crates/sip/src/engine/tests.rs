@@ -205,7 +205,13 @@ fn inbound_call_answer_ack_info_bye() {
     );
     let out = packet(&mut e, now, info);
     assert_eq!(codes(&out), vec![200]);
-    assert!(out.iter().any(|o| matches!(o, Output::Remote { action: RemoteAction::Dtmf('7'), .. })));
+    let dtmf: Vec<_> =
+        out.iter().filter_map(|o| if let Output::Remote { action, .. } = o { Some(action) } else { None }).collect();
+    assert_eq!(
+        dtmf,
+        [&RemoteAction::DtmfBegin('7'), &RemoteAction::DtmfEnd('7', 100)],
+        "the INFO Duration is the digit's"
+    );
 
     let out = packet(&mut e, now, request("BYE", "guest", "c1", "z9hG4bKbye", 3, &tag, ""));
     assert_eq!(codes(&out), vec![200]);
