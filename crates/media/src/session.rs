@@ -236,7 +236,7 @@ impl RtpSession {
         self.shared.state.lock().remote
     }
 
-    /// Received RFC 4733 digits are delivered to this channel as `RemoteAction::Dtmf`, and RTCP
+    /// Received RFC 4733 digits are delivered to this channel as `RemoteAction::DtmfBegin` / `DtmfEnd`, and RTCP
     /// reports sent and received are published on it.
     pub fn set_dtmf_sink(&self, handle: ChannelHandle) {
         self.shared.state.lock().channel = Some(handle);
