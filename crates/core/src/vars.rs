@@ -20,6 +20,8 @@ pub struct Variables {
     base: Arc<Vec<(SharedStr, SharedStr)>>,
     recent: Option<Arc<Change>>,
     recent_len: u8,
+    /// A name starting with `_` was set at some time (Asterisk's inheritance prefixes).
+    underscored: bool,
 }
 
 /// One change not yet folded into the list: a value, or `None` for a removal.
@@ -75,7 +77,14 @@ impl Variables {
         true
     }
 
+    /// False when no name starting with `_` was ever set here, so no `_X`/`__X` spelling can be
+    /// found (lookups of those spellings may be skipped).
+    pub fn may_have_underscored(&self) -> bool {
+        self.underscored
+    }
+
     fn push(&mut self, name: SharedStr, value: Option<SharedStr>) {
+        self.underscored |= name.starts_with('_');
         let older = self.recent.take();
         self.recent = Some(Arc::new(Change { name, value, older }));
         self.recent_len += 1;
@@ -236,11 +245,14 @@ mod tests {
     fn a_clone_is_not_changed_by_later_writes() {
         let mut v = Variables::default();
         v.set("a", "1");
+        assert!(!v.may_have_underscored());
         let snap = v.clone();
         v.set("a", "2");
         assert!(v.unset("a"));
         assert_eq!(snap.get("a"), Some("1"));
         assert!(!v.unset("a"));
+        v.set("__b", "1");
+        assert!(v.may_have_underscored() && !snap.may_have_underscored());
     }
 
     /// The plain model: an ordered list changed in place.

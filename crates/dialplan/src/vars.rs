@@ -16,7 +16,11 @@ pub(crate) fn lookup<'c>(chan: &'c Channel, name: &str) -> Option<Cow<'c, str>> 
         return Some(Cow::Owned(v));
     }
     let vars = &chan.current().variables;
+    let prefixed = vars.may_have_underscored() || name.starts_with('_');
     let found = vars.get(name).or_else(|| {
+        if !prefixed {
+            return None;
+        }
         let spellings = Spellings::of(name);
         vars.get(spellings.single()).or_else(|| vars.get(spellings.double())).or_else(|| vars.get(spellings.bare()))
     });
@@ -46,10 +50,13 @@ fn builtin(chan: &Channel, name: &str) -> Option<String> {
 /// Sets a channel variable; an empty value removes it, as Asterisk's `Set(X=)` does. A name
 /// given with or without `_`/`__` replaces the other spellings.
 pub(crate) fn set(chan: &mut Channel, name: &str, value: &str) {
-    let spellings = Spellings::of(name);
-    for other in [spellings.bare(), spellings.single(), spellings.double()] {
-        if other != name && chan.var(other).is_some() {
-            chan.unset_var(other);
+    // Without any `_` name on the channel, the other spellings of a plain name cannot be set.
+    if chan.current().variables.may_have_underscored() || name.starts_with('_') {
+        let spellings = Spellings::of(name);
+        for other in [spellings.bare(), spellings.single(), spellings.double()] {
+            if other != name && chan.var(other).is_some() {
+                chan.unset_var(other);
+            }
         }
     }
     if value.is_empty() {

@@ -369,3 +369,26 @@ same => n(here),Set(DB(r/goto)=taken)
     assert_eq!(r(&h, "iftime"), "yes", "now is not 1970");
     assert_eq!(r(&h, "goto"), "taken");
 }
+
+#[tokio::test]
+async fn a_name_set_with_or_without_inheritance_prefixes_replaces_its_other_spellings() {
+    let conf = r#"
+[c]
+exten => 100,1,Set(PLAIN=1)
+same => n,Set(DB(r/plain)=${PLAIN})
+same => n,Set(__V=deep)
+same => n,Set(DB(r/deep)=${V})
+same => n,Set(V=plain)
+same => n,Set(DB(r/after)=${V}|${__V}|${_V})
+same => n,Set(_W=once)
+same => n,Set(DB(r/once)=${W})
+same => n,Set(__W=twice)
+same => n,Set(DB(r/twice)=${_W}|${__W}|${W})
+"#;
+    let h = run(conf, "null/x", "c", "100").await;
+    assert_eq!(r(&h, "plain"), "1");
+    assert_eq!(r(&h, "deep"), "deep");
+    assert_eq!(r(&h, "after"), "plain|plain|plain");
+    assert_eq!(r(&h, "once"), "once");
+    assert_eq!(r(&h, "twice"), "twice|twice|twice");
+}
