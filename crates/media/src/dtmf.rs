@@ -278,6 +278,26 @@ mod tests {
         }
 
         #[test]
+        fn every_digit_begins_then_ends_whatever_arrives(packets in proptest::collection::vec((0u32..4000, 0u8..17, any::<bool>(), any::<u16>(), any::<bool>()), 0..60)) {
+            let mut rx = DtmfReceiver::default();
+            let mut signals = Vec::new();
+            for (ts, event, end, duration, audio) in packets {
+                if audio {
+                    rx.on_audio(ts, |s| signals.push(s));
+                } else {
+                    rx.on_packet(ts, &pkt(event, end, duration), |s| signals.push(s));
+                }
+            }
+            let mut open = None;
+            for s in signals {
+                match s {
+                    DtmfSignal::Begin(d) => prop_assert_eq!(open.replace(d), None),
+                    DtmfSignal::End(d, _) => prop_assert_eq!(open.take(), Some(d)),
+                }
+            }
+        }
+
+        #[test]
         fn sent_digits_are_received_exactly_once(digits in "[0-9*#A-D]{1,8}", ms in 40u32..400) {
             let mut rx = DtmfReceiver::default();
             let (mut got, mut ends) = (String::new(), Vec::new());
