@@ -9,10 +9,16 @@ log() { printf '\n==> %s\n' "$*"; }
 need_apt=()
 command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
-command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv python3-dev)
 # Debian splits venv/ensurepip into python3-venv: install it when `python3 -m venv` cannot work.
 if command -v python3 >/dev/null 2>&1 && ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
     need_apt+=(python3-venv)
+fi
+# FreeSWITCH-ESL-Python (libesl) is compiled by pip: a C++ compiler and the Python headers.
+command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import os, sys, sysconfig
+sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")) else 1)' >/dev/null 2>&1; then
+    need_apt+=(python3-dev)
 fi
 # SIP end-to-end tests and benchmarks drive SIPp (Debian package sip-tester).
 command -v sipp >/dev/null 2>&1 || need_apt+=(sip-tester)
