@@ -89,13 +89,19 @@ class UserAgent:
             self.ep.libHandleEvents(20)
 
     def close(self):
-        # Call objects must be gone before the library is destroyed (their destructor asserts).
-        self.ep.hangupAllCalls()
-        for acc in self.accounts:
-            acc.incoming.clear()
-        gc.collect()
-        for acc in self.accounts:
-            acc.shutdown()
-        self.accounts.clear()
-        gc.collect()
-        self.ep.libDestroy()
+        # Call objects must be gone before the library is destroyed (their destructor asserts), and the
+        # Endpoint object must be released even when a failed test still holds calls: pjsua2 allows one
+        # Endpoint per process, so a leftover one would abort the next test's UserAgent.
+        try:
+            self.ep.hangupAllCalls()
+            for acc in self.accounts:
+                acc.incoming.clear()
+            gc.collect()
+            for acc in self.accounts:
+                acc.shutdown()
+            self.accounts.clear()
+            gc.collect()
+        finally:
+            self.ep.libDestroy()
+            self.ep = None
+            gc.collect()

@@ -31,8 +31,10 @@ def test_refer_transfers_the_bridged_caller_into_the_dialplan(switchyard, ua, es
     ua.poll_until(lambda: (200, True) in leg.xfer_status, what="the final NOTIFY of the transfer")
     assert leg.xfer_status[0] == (100, False)
     ua.poll_until(lambda: disconnected(leg), what="the transferer hung up")
-    text = watch.wait_for("Application: Read")
-    hangup = text[text.index("Event-Name: CHANNEL_HANGUP_COMPLETE"):]
+    watch.wait_for("Application: Read")
+    # The transferer's hangup and the transferee's Read may come in either order: wait for both.
+    text = watch.wait_for("Event-Name: CHANNEL_HANGUP_COMPLETE")
+    hangup = text[text.index("Event-Name: CHANNEL_HANGUP_COMPLETE") :]
     assert "Hangup-Cause: NORMAL_CLEARING" in hangup
     assert "Caller-Destination-Number: 1001" in hangup or "Caller-Callee-ID-Number: 1001" in hangup
     assert connected(call) and not disconnected(call)
