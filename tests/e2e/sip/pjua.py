@@ -61,12 +61,13 @@ class UserAgent:
                 raise AssertionError(f"timed out waiting for {what}")
             self.ep.libHandleEvents(20)
 
-    def register(self, user, password, port):
+    def register(self, user, password, port, account_class=None):
+        """Registers `user` (an `account_class` instance, Account by default) and waits until it is."""
         acfg = pj.AccountConfig()
         acfg.idUri = f"sip:{user}@127.0.0.1:{port}"
         acfg.regConfig.registrarUri = f"sip:127.0.0.1:{port}"
         acfg.sipConfig.authCreds.append(pj.AuthCredInfo("digest", "*", user, 0, password))
-        acc = Account()
+        acc = (account_class or Account)()
         acc.create(acfg)
         self.accounts.append(acc)
         self.poll_until(lambda: acc.getInfo().regIsActive, what=f"registration of {user}")
@@ -76,6 +77,18 @@ class UserAgent:
         call = Call(acc)
         call.makeCall(uri, pj.CallOpParam(True))
         return call
+
+    def bridged_pair(self, caller, callee, port):
+        """`caller` calls `callee`'s extension 1001 (Dial(PJSIP/1001)), `callee` answers; returns (call, leg)
+        once both are up."""
+        call = self.call(caller, f"sip:1001@127.0.0.1:{port}")
+        self.poll_until(lambda: callee.incoming, what="the INVITE to 1001")
+        leg = callee.incoming[0]
+        answer = pj.CallOpParam()
+        answer.statusCode = 200
+        leg.answer(answer)
+        self.poll_until(lambda: connected(call) and connected(leg), what="both legs up")
+        return call, leg
 
     def rtp_counts(self, call):
         """(packets received, packets sent) on the call's audio stream."""

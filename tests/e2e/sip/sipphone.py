@@ -46,15 +46,7 @@ class Phone(pj.Account):
 
 def register(ua, user, password, port):
     """Registers a Phone with the switch through the UserAgent `ua` (which cleans it up)."""
-    acfg = pj.AccountConfig()
-    acfg.idUri = f"sip:{user}@127.0.0.1:{port}"
-    acfg.regConfig.registrarUri = f"sip:127.0.0.1:{port}"
-    acfg.sipConfig.authCreds.append(pj.AuthCredInfo("digest", "*", user, 0, password))
-    acc = Phone()
-    acc.create(acfg)
-    ua.accounts.append(acc)
-    ua.poll_until(lambda: acc.getInfo().regIsActive, what=f"registration of {user}")
-    return acc
+    return ua.register(user, password, port, Phone)
 
 
 def sendevent(conn, name, headers, body=""):

@@ -5,7 +5,6 @@ to the switch's addresses."""
 
 import re
 
-import pjsua2 as pj
 
 from pjua import connected
 from sipphone import register
@@ -38,13 +37,7 @@ def test_nomedia_puts_the_phones_in_touch_and_uuid_media_brings_them_back(switch
     esl = esl_watch("HEARTBEAT")
     caller = register(ua, "1000", "p1000", switchyard.sip_port)
     callee = register(ua, "1001", "p1001", switchyard.sip_port)
-    call = ua.call(caller, f"sip:1001@127.0.0.1:{switchyard.sip_port}")
-    ua.poll_until(lambda: callee.incoming, what="the INVITE to 1001")
-    leg = callee.incoming[0]
-    answer = pj.CallOpParam()
-    answer.statusCode = 200
-    leg.answer(answer)
-    ua.poll_until(lambda: connected(call) and connected(leg), what="both legs up")
+    call, leg = ua.bridged_pair(caller, callee, switchyard.sip_port)
     text = watch.wait_for("Event-Name: CHANNEL_BRIDGE")
     uuid = re.search(r"\nUnique-ID: ([0-9a-f-]+)\n", text).group(1)
     switch_ports = (remote_port(call), remote_port(leg))

@@ -13,13 +13,7 @@ from sipphone import register
 def bridged_call(switchyard, ua, watch):
     caller = register(ua, "1000", "p1000", switchyard.sip_port)
     callee = register(ua, "1001", "p1001", switchyard.sip_port)
-    call = ua.call(caller, f"sip:1001@127.0.0.1:{switchyard.sip_port}")
-    ua.poll_until(lambda: callee.incoming, what="the INVITE to 1001")
-    leg = callee.incoming[0]
-    answer = pj.CallOpParam()
-    answer.statusCode = 200
-    leg.answer(answer)
-    ua.poll_until(lambda: connected(call) and connected(leg), what="both legs up")
+    call, leg = ua.bridged_pair(caller, callee, switchyard.sip_port)
     watch.wait_for("Event-Name: CHANNEL_BRIDGE")
     return call, leg
 
