@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod apps;
+pub mod batch;
 pub mod codec;
 mod commands;
 pub mod dtmf;
@@ -28,6 +29,7 @@ mod rtcp_session;
 pub mod rtcp_stats;
 pub mod rtp;
 mod session;
+mod threads;
 pub mod wav;
 
 pub use apps::{MediaSettings, install};
