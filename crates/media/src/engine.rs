@@ -10,6 +10,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::error::MediaError;
 use crate::session::RtpSession;
+use crate::threads::Runtimes;
 
 /// What the engine binds.
 #[derive(Clone, Debug)]
@@ -20,17 +21,20 @@ pub struct MediaConfig {
     pub ports: RangeInclusive<u16>,
     /// Requested SO_RCVBUF/SO_SNDBUF per socket; the kernel may cap it.
     pub socket_buffer: usize,
+    /// Dedicated media threads sessions are spread over; 0 runs them on the runtime that starts the
+    /// engine.
+    pub threads: usize,
 }
 
 impl Default for MediaConfig {
     fn default() -> Self {
-        Self { bind_ip: IpAddr::V4(Ipv4Addr::LOCALHOST), ports: 20000..=30000, socket_buffer: 4 << 20 }
+        Self { bind_ip: IpAddr::V4(Ipv4Addr::LOCALHOST), ports: 20000..=30000, socket_buffer: 4 << 20, threads: 0 }
     }
 }
 
 struct EngineInner {
     config: MediaConfig,
-    runtime: tokio::runtime::Handle,
+    runtimes: Runtimes,
     next_port: Mutex<u16>,
 }
 
@@ -39,15 +43,16 @@ struct EngineInner {
 pub struct MediaEngine(Arc<EngineInner>);
 
 impl MediaEngine {
-    /// Checks the configuration and starts the engine on the current tokio runtime.
+    /// Checks the configuration and starts the engine: on its own media threads, or with
+    /// `threads = 0` on the current tokio runtime.
     pub async fn start(config: MediaConfig) -> Result<MediaEngine, MediaError> {
         let (start, end) = (*config.ports.start(), *config.ports.end());
         if start % 2 != 0 || end <= start {
             return Err(MediaError::BadRange(config.ports.clone()));
         }
-        let runtime = tokio::runtime::Handle::try_current().map_err(|_| MediaError::NoRuntime)?;
+        let runtimes = Runtimes::start(config.threads)?.ok_or(MediaError::NoRuntime)?;
         let next_port = Mutex::new(start);
-        Ok(MediaEngine(Arc::new(EngineInner { config, runtime, next_port })))
+        Ok(MediaEngine(Arc::new(EngineInner { config, runtimes, next_port })))
     }
 
     /// The configuration it runs with.
@@ -63,7 +68,7 @@ impl MediaEngine {
         for _ in 0..pairs {
             let port = self.next_candidate(start, end);
             if let Ok(pair) = self.bind_pair(port) {
-                let _guard = self.0.runtime.enter();
+                let _guard = self.0.runtimes.pick().enter();
                 return Ok(RtpSession::start(pair.0, pair.1)?);
             }
         }

@@ -1,6 +1,7 @@
 //! A session's socket task: drains received datagrams (relay, echo, DTMF, recording) and runs the
 //! 20 ms clock for what the session itself sends (playback, DTMF, comfort silence) and records.
 
+use std::cell::RefCell;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,25 +9,26 @@ use std::time::Duration;
 use switchyard_core::ChannelHandle;
 use switchyard_core::media::{FRAME_SAMPLES, PlayOutcome, RecordLeg};
 use switchyard_core::tech::RemoteAction;
+use tokio::io::Interest;
 use tokio::net::UdpSocket;
 use tokio::time::{Instant, MissedTickBehavior, interval, interval_at};
 
+use crate::batch::RecvBatch;
 use crate::codec::Codec;
 use crate::dtmf::{DtmfSender, DtmfSignal};
 use crate::jitter::Frame;
 use crate::rtp::{self, RtpPacket};
 use crate::session::{Counters, Shared, State};
 
-/// Largest datagram handled (bigger ones are truncated by the kernel and then fail to parse).
-const MAX_DATAGRAM: usize = 1500;
-/// Datagrams drained per wake-up before yielding to other sessions.
-const DRAIN_BATCH: usize = 64;
+/// Datagrams taken per `recvmmsg` (a leg gets 50 packets/s: one per wake-up is the rule).
+const RECV_BATCH: usize = 8;
+/// `recvmmsg` calls per wake-up before yielding to other sessions.
+const DRAIN_ROUNDS: usize = 8;
 const PTIME: Duration = Duration::from_millis(20);
 const RTCP_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Runs until the session is closed.
 pub(crate) async fn run(shared: Arc<Shared>, rtp: Arc<UdpSocket>, rtcp: Arc<UdpSocket>) {
-    let mut buf = [0u8; MAX_DATAGRAM];
     let mut tick = interval(PTIME);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut rtcp_tick = interval_at(Instant::now() + RTCP_INTERVAL, RTCP_INTERVAL);
@@ -39,11 +41,11 @@ pub(crate) async fn run(shared: Arc<Shared>, rtp: Arc<UdpSocket>, rtcp: Arc<UdpS
         ticking = want;
         tokio::select! {
             r = rtp.readable() => match r {
-                Ok(()) => drain(&shared, &rtp, &mut buf),
+                Ok(()) => drain(&rtp, |buf, from| on_datagram(&shared, buf, from)),
                 Err(_) => break,
             },
             r = rtcp.readable() => match r {
-                Ok(()) => drain_rtcp(&shared, &rtcp, &mut buf),
+                Ok(()) => drain_rtcp(&shared, &rtcp),
                 Err(_) => break,
             },
             _ = tick.tick(), if ticking => on_tick(&shared),
@@ -54,27 +56,43 @@ pub(crate) async fn run(shared: Arc<Shared>, rtp: Arc<UdpSocket>, rtcp: Arc<UdpS
     shared.close();
 }
 
-fn drain(shared: &Shared, sock: &UdpSocket, buf: &mut [u8; MAX_DATAGRAM]) {
-    for _ in 0..DRAIN_BATCH {
-        match sock.try_recv_from(buf) {
-            Ok((n, from)) => on_datagram(shared, &mut buf[..n], from),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
-            Err(e) => {
-                tracing::debug!("RTP receive on {}: {e}", shared.local);
-                return;
-            }
-        }
-    }
+thread_local! {
+    /// Receive buffers of this worker thread, shared by the sessions it runs (processing is
+    /// synchronous, so one batch is in use at a time).
+    static BATCH: RefCell<RecvBatch> = RefCell::new(RecvBatch::new(RECV_BATCH, false));
 }
 
-fn drain_rtcp(shared: &Shared, sock: &UdpSocket, buf: &mut [u8; MAX_DATAGRAM]) {
-    let local = sock.local_addr().unwrap_or(shared.local);
-    for _ in 0..DRAIN_BATCH {
-        match sock.try_recv_from(buf) {
-            Ok((n, from)) => crate::rtcp_session::on_datagram(shared, local, &buf[..n], from),
-            Err(_) => return,
+/// Takes what is queued on `sock` in `recvmmsg` batches and hands each datagram to `each`. A batch
+/// that comes back short means the queue was empty: the socket's readiness is then cleared without
+/// the extra empty read (tokio keeps it if a datagram arrived meanwhile).
+fn drain(sock: &UdpSocket, mut each: impl FnMut(&mut [u8], SocketAddr)) {
+    BATCH.with_borrow_mut(|batch| {
+        for _ in 0..DRAIN_ROUNDS {
+            let round = sock.try_io(Interest::READABLE, || {
+                let n = batch.recv(sock)?;
+                for i in 0..n {
+                    let (buf, meta) = batch.get(i);
+                    if let Some(from) = meta.from {
+                        each(buf, from);
+                    }
+                }
+                if n < batch.capacity() { Err(std::io::ErrorKind::WouldBlock.into()) } else { Ok(()) }
+            });
+            match round {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
+                Err(e) => {
+                    tracing::debug!("RTP receive on {:?}: {e}", sock.local_addr());
+                    return;
+                }
+            }
         }
-    }
+    });
+}
+
+fn drain_rtcp(shared: &Shared, sock: &UdpSocket) {
+    let local = sock.local_addr().unwrap_or(shared.local);
+    drain(sock, |buf, from| crate::rtcp_session::on_datagram(shared, local, buf, from));
 }
 
 /// One received datagram: latch, DTMF, record, echo, or relay to the linked peer.

@@ -65,6 +65,9 @@ pub enum BenchKind {
         /// Measured window (at most 60s).
         #[arg(long, default_value = "20s", value_parser = parse_duration)]
         duration: Duration,
+        /// The switch's `[media] rtp_threads` (default: its own default).
+        #[arg(long)]
+        rtp_threads: Option<usize>,
     },
     /// Manager interface: event fan-out to many sessions, publish-to-socket latency, async Originate rate.
     Ami {
@@ -94,9 +97,10 @@ pub fn run(kind: BenchKind) -> anyhow::Result<ExitCode> {
         BenchKind::Esl { listeners, events, api_calls, originates } => {
             rt.block_on(crate::bench_esl::run(listeners.max(1), events.max(1), api_calls.max(1), originates.max(1)))?
         }
-        BenchKind::Media { calls, rate, duration } => {
+        BenchKind::Media { calls, rate, duration, rtp_threads } => {
             let duration = duration.min(Duration::from_secs(60));
-            let bench = crate::bench_media::MediaBench { calls: calls.max(1), rate: rate.max(1), duration };
+            let bench =
+                crate::bench_media::MediaBench { calls: calls.max(1), rate: rate.max(1), duration, rtp_threads };
             rt.block_on(crate::bench_media::run(bench))?
         }
         BenchKind::Ami { sessions, events, rate, originates } => {

@@ -2,12 +2,13 @@
 //! (`switchyard run`), with 20 ms G.711 RTP flowing both ways on both legs of every call.
 //!
 //! Each call: our calling UA sends INVITE to extension 3000, whose dialplan `Dial`s a second SIP leg to
-//! our called UA, which answers; the switch bridges the two legs and relays RTP between them. Our sender
-//! thread then sends 50 packets/s on every leg (100 per call into the switch, 100 out), our receivers
-//! measure what comes back: transit through the switch, added jitter (inter-arrival deviation against
+//! our called UA, which answers; the switch bridges the two legs and relays RTP between them. Our load
+//! thread then sends 50 packets/s on every leg (100 per call into the switch, 100 out) and measures
+//! what comes back: transit through the switch, added jitter (inter-arrival deviation against
 //! the send times), loss, plus the switch's CPU use from `/proc/<pid>/stat`.
 
 mod rtp_load;
+mod rtp_measure;
 mod server;
 mod sip_ua;
 
@@ -32,12 +33,14 @@ pub struct MediaBench {
     pub rate: u32,
     /// Measured window.
     pub duration: Duration,
+    /// The switch's `[media] rtp_threads`, if not its default.
+    pub rtp_threads: Option<usize>,
 }
 
 /// Runs the benchmark; returns the report.
 pub async fn run(b: MediaBench) -> anyhow::Result<String> {
     let uas_sock = UdpSocket::bind("127.0.0.1:0").await?;
-    let switch = ChildSwitch::start(uas_sock.local_addr()?.port(), b.calls).await?;
+    let switch = ChildSwitch::start(uas_sock.local_addr()?.port(), b.calls, b.rtp_threads).await?;
     let sockets = Sockets::bind()?;
     for s in [&sockets.a, &sockets.b] {
         server::grow_buffers(s);
@@ -81,7 +84,7 @@ pub async fn run(b: MediaBench) -> anyhow::Result<String> {
 
 /// Microseconds, or "≥ 200 ms" for the histogram's overflow bucket.
 fn us(v: u64) -> String {
-    if v >= rtp_load::HIST_US as u64 { "≥ 200 ms".to_owned() } else { format!("{v} µs") }
+    if v >= rtp_measure::HIST_US as u64 { "≥ 200 ms".to_owned() } else { format!("{v} µs") }
 }
 
 /// One stream per leg: A legs from the calling side's socket, B legs from the called side's.
@@ -112,8 +115,8 @@ fn report(
     c: &Setup,
     streams: usize,
     secs: f64,
-    sent: &rtp_load::Sent,
-    m: &rtp_load::Measured,
+    sent: &rtp_measure::Sent,
+    m: &rtp_measure::Measured,
     cpu: &Cpu,
     rss_kib: u64,
     retransmits: u64,

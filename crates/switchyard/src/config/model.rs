@@ -321,6 +321,14 @@ pub struct MediaConfig {
     pub moh_dir: PathBuf,
     /// Where relative `Record`/`record`/`record_session`/`uuid_record` paths are written.
     pub recordings_dir: PathBuf,
+    /// Threads dedicated to RTP (each call leg's packets are handled by one of them); 0 runs RTP on
+    /// the threads that also run signalling and control. Default: half the CPU cores, at least one.
+    pub rtp_threads: usize,
+}
+
+/// Half the CPU cores, at least one: RTP gets its own threads and leaves the rest to signalling.
+pub fn default_rtp_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
 }
 
 impl Default for MediaConfig {
@@ -329,6 +337,7 @@ impl Default for MediaConfig {
             prompts_dir: PathBuf::from("sounds"),
             moh_dir: PathBuf::from("sounds/moh"),
             recordings_dir: PathBuf::from("recordings"),
+            rtp_threads: default_rtp_threads(),
         }
     }
 }

@@ -71,7 +71,12 @@ impl MediaLeg for RtpLeg {
 /// Starts the RTP engine for SIP; without it SIP still signals (SDP names ports nobody listens on).
 async fn media_backend(cfg: &Config, ip: std::net::IpAddr) -> Arc<dyn MediaBackend> {
     let ports = cfg.sip.rtp_ports;
-    let config = MediaConfig { bind_ip: ip, ports: ports.first..=ports.last, socket_buffer: 4 << 20 };
+    let config = MediaConfig {
+        bind_ip: ip,
+        ports: ports.first..=ports.last,
+        socket_buffer: 4 << 20,
+        threads: cfg.media.rtp_threads,
+    };
     match MediaEngine::start(config).await {
         Ok(engine) => Arc::new(RtpBackend(engine)),
         Err(e) => {
