@@ -2,8 +2,10 @@
 //! 20 ms clock for what the session itself sends (playback, DTMF, comfort silence) and records.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use switchyard_core::ChannelHandle;
@@ -27,30 +29,68 @@ const DRAIN_ROUNDS: usize = 8;
 const PTIME: Duration = Duration::from_millis(20);
 const RTCP_INTERVAL: Duration = Duration::from_secs(5);
 
-/// Runs until the session is closed.
+/// What woke the session task (several at once possible).
+#[derive(Default)]
+struct Ready {
+    rtp: bool,
+    rtcp: bool,
+    tick: bool,
+    report: bool,
+    wake: bool,
+    failed: bool,
+}
+
+/// Runs until the session is closed. One hand-written poll per wake-up: the sockets' readiness is
+/// polled in place (no waiter registered and removed per packet) and the wake-up notification stays
+/// registered across iterations.
 pub(crate) async fn run(shared: Arc<Shared>, rtp: Arc<UdpSocket>, rtcp: Arc<UdpSocket>) {
     let mut tick = interval(PTIME);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut rtcp_tick = interval_at(Instant::now() + RTCP_INTERVAL, RTCP_INTERVAL);
     let mut ticking = false;
+    let mut wake = std::pin::pin!(shared.wake.notified());
     while !shared.is_closed() {
         let want = shared.state.lock().wants_tick();
         if want && !ticking {
             tick.reset_immediately();
         }
         ticking = want;
-        tokio::select! {
-            r = rtp.readable() => match r {
-                Ok(()) => drain(&rtp, |buf, from| on_datagram(&shared, buf, from)),
-                Err(_) => break,
-            },
-            r = rtcp.readable() => match r {
-                Ok(()) => drain_rtcp(&shared, &rtcp),
-                Err(_) => break,
-            },
-            _ = tick.tick(), if ticking => on_tick(&shared),
-            _ = rtcp_tick.tick() => crate::rtcp_session::send_report(&shared, &rtcp),
-            _ = shared.wake.notified() => {}
+        let ready = std::future::poll_fn(|cx| {
+            let mut r = Ready::default();
+            match rtp.poll_recv_ready(cx) {
+                Poll::Ready(Ok(())) => r.rtp = true,
+                Poll::Ready(Err(_)) => r.failed = true,
+                Poll::Pending => {}
+            }
+            match rtcp.poll_recv_ready(cx) {
+                Poll::Ready(Ok(())) => r.rtcp = true,
+                Poll::Ready(Err(_)) => r.failed = true,
+                Poll::Pending => {}
+            }
+            r.tick = ticking && tick.poll_tick(cx).is_ready();
+            r.report = rtcp_tick.poll_tick(cx).is_ready();
+            r.wake = wake.as_mut().poll(cx).is_ready();
+            let any = r.rtp || r.rtcp || r.tick || r.report || r.wake || r.failed;
+            if any { Poll::Ready(r) } else { Poll::Pending }
+        })
+        .await;
+        if ready.failed {
+            break;
+        }
+        if ready.wake {
+            wake.set(shared.wake.notified());
+        }
+        if ready.rtp {
+            drain(&rtp, |buf, from| on_datagram(&shared, buf, from));
+        }
+        if ready.rtcp {
+            drain_rtcp(&shared, &rtcp);
+        }
+        if ready.tick {
+            on_tick(&shared);
+        }
+        if ready.report {
+            crate::rtcp_session::send_report(&shared, &rtcp);
         }
     }
     shared.close();
