@@ -1,6 +1,7 @@
 //! The async shell around the engine: one task owns the [`Engine`], reads packets and channel events
 //! from one queue, creates inbound channels, hands remote actions to channels, drives media legs and
-//! publishes registrar events on the bus. No task or thread per call.
+//! publishes registrar events on the bus. No task or thread per call (a host name being resolved
+//! gets a short lookup task, [`resolve`]).
 
 use std::collections::HashMap;
 use std::io;
@@ -11,12 +12,11 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use parking_lot::RwLock;
 use switchyard_core::switch::Switch;
-use switchyard_core::tech::RemoteAction;
 use switchyard_core::{CallerId, ChannelHandle, EventKind, HangupCause, InboundCall, OriginateTarget};
 use tokio::sync::mpsc;
 
-use crate::dialstring::Route;
-use crate::engine::{CallEvent, CallKey, Engine, EngineConfig, Input, NewCall, OutboundTarget, Output};
+use crate::engine::{CallEvent, CallKey, Engine, EngineConfig, Input, NewCall, Output};
+use crate::host::Host;
 use crate::media::{MediaBackend, MediaLeg};
 use crate::registrar::{Account, Binding, RegEvent};
 use crate::tech::{Plan, SipEndpoint, SipTech};
@@ -24,6 +24,8 @@ use crate::transport::{Inbound, Transports};
 use crate::wire::Transport;
 
 mod bypass;
+mod originate;
+pub mod resolve;
 mod services;
 
 /// A `[[sip.trunks]]` entry: a peer reached by name.
@@ -31,8 +33,11 @@ mod services;
 pub struct Trunk {
     /// Name used in dial strings.
     pub name: String,
-    /// Where it is.
-    pub addr: SocketAddr,
+    /// Where it is: an IP literal, or a name resolved when SIP starts, before each REGISTER and
+    /// before each call (at most once a minute, [`resolve::REFRESH`]).
+    pub host: Host,
+    /// Its port.
+    pub port: u16,
     /// How.
     pub transport: Transport,
     /// Credentials for its digest challenges.
@@ -79,6 +84,13 @@ pub(crate) enum DriverMsg {
         bypass: bool,
         reply: bypass::Reply,
     },
+    /// The host name of an outgoing call was looked up.
+    CallResolved {
+        key: CallKey,
+        result: Result<std::net::IpAddr, resolve::ResolveError>,
+    },
+    /// The host name of a trunk due to register was looked up.
+    TrunkResolved(Input),
 }
 
 /// State shared with the techs.
@@ -126,6 +138,9 @@ struct Driver {
     slots: HashMap<CallKey, Slot>,
     /// Our listeners (a request for an unregistered user at one of them is not sent).
     bound: Vec<(Transport, SocketAddr)>,
+    resolver: Arc<resolve::Resolver>,
+    /// Outgoing calls waiting for their host name to resolve.
+    unresolved: HashMap<CallKey, originate::Unresolved>,
 }
 
 impl SipServer {
@@ -167,8 +182,12 @@ impl SipServer {
         let engine = Engine::new(ecfg, Instant::now(), unix);
         let host = bound.first().map_or_else(|| "127.0.0.1".to_owned(), |(_, a)| a.ip().to_string());
         services::forward_events(&switch, tx_for_events, host);
-        let slots = HashMap::new();
-        let driver = Driver { switch, engine, shared, transports, net_tx, slots, bound: bound.clone() };
+        let resolver = Arc::new(resolve::Resolver::default());
+        resolve::warm_up(&resolver, &cfg.trunks, bound.first().is_none_or(|(_, a)| a.is_ipv4())).await;
+        let (slots, unresolved) = (HashMap::new(), HashMap::new());
+        let bound_copy = bound.clone();
+        let driver =
+            Driver { switch, engine, shared, transports, net_tx, slots, bound: bound_copy, resolver, unresolved };
         tokio::spawn(driver.run(rx));
         Ok(SipStarted { bound })
     }
@@ -207,50 +226,16 @@ impl Driver {
     fn on_msg(&mut self, msg: DriverMsg) {
         match msg {
             DriverMsg::Net(p) => self.feed(Input::Packet { transport: p.transport, source: p.source, data: p.data }),
+            DriverMsg::Local { key, event: CallEvent::Hangup(_) } if self.drop_unresolved(key) => {}
             DriverMsg::Local { key, event } => self.feed(Input::Local { key, event }),
             DriverMsg::Originate { key, plan, handle } => self.originate(key, plan, handle),
             DriverMsg::Send(out) => self.send_request(out),
             DriverMsg::Media { channel, bypass, reply } => {
                 let _ = reply.send(self.media_bypass(channel, bypass));
             }
+            DriverMsg::CallResolved { key, result } => self.on_call_resolved(key, result),
+            DriverMsg::TrunkResolved(input) => self.feed(input),
         }
-    }
-
-    fn originate(&mut self, key: CallKey, plan: Plan, handle: ChannelHandle) {
-        let Plan { route, leg, fs_style } = plan;
-        let mut auth = None;
-        let account = match &route {
-            Route::Registered { user } => Some(user.clone()),
-            _ => None,
-        };
-        let target = match route {
-            Route::Direct { user, addr } => Some((user, addr, Transport::Udp)),
-            Route::Trunk { user, trunk } => self.shared.trunks.get(&trunk).map(|t| {
-                auth = t.auth.clone();
-                (user, t.addr, t.transport)
-            }),
-            Route::Registered { user } => self
-                .shared
-                .location_of(&user)
-                .map(|b| (crate::wire::uri_user(&b.contact).to_owned(), b.source, b.transport)),
-        };
-        let Some((user, dest, transport)) = target else {
-            let cause = if fs_style { HangupCause::USER_NOT_REGISTERED } else { HangupCause::SUBSCRIBER_ABSENT };
-            let _ = handle.remote(RemoteAction::Reject(cause));
-            return;
-        };
-        let mut leg = leg;
-        leg.set_dtmf_sink(handle.clone());
-        let media = leg.local_addr();
-        let caller: CallerId = handle.snapshot().caller.clone();
-        let request_uri = match user.is_empty() {
-            true => format!("sip:{dest}"),
-            false => format!("sip:{user}@{dest}"),
-        };
-        let (caller_number, caller_name) = (caller.number.as_str().to_owned(), caller.name.as_str().to_owned());
-        let target = OutboundTarget { request_uri, dest, transport, caller_number, caller_name, auth };
-        self.slots.insert(key, Slot { handle: Some(handle), leg, account });
-        self.feed(Input::Originate { key, target, media });
     }
 
     /// Acts on one output; may return an input to feed back.
@@ -276,6 +261,7 @@ impl Driver {
             Output::Registrar(ev) => self.publish(ev),
             Output::Publish { key, name, headers, body } => self.publish_event(key, name, headers, body),
             Output::Refer { key, exten, uri } => return Some(self.refer(key, &exten, &uri)),
+            Output::ResolveTrunk { trunk } => return self.resolve_trunk(trunk),
             Output::TrunkRegistration(ev) => {
                 let (name, headers) = ev.custom_event();
                 self.switch.bus().publish(EventKind::Custom { name: name.into(), headers, body: None }, None);
@@ -387,6 +373,7 @@ impl Driver {
 /// What registering with a trunk needs, if it asks for it and has credentials.
 fn registration_spec(t: &Trunk) -> Option<crate::engine::trunk_reg::RegistrationSpec> {
     let ((user, password), expires) = (t.auth.clone()?, t.register?);
-    let (trunk, addr, transport) = (t.name.clone(), t.addr, t.transport);
-    Some(crate::engine::trunk_reg::RegistrationSpec { trunk, addr, transport, user, password, expires })
+    let (trunk, host, addr, transport) =
+        (t.name.clone(), t.host.with_port(t.port), t.host.socket_addr(t.port), t.transport);
+    Some(crate::engine::trunk_reg::RegistrationSpec { trunk, host, addr, transport, user, password, expires })
 }

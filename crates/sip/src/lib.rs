@@ -15,7 +15,7 @@
 //!   events (ESL `sendevent`) that make SIP send MESSAGE or NOTIFY.
 //! - [`transport`], [`driver`], [`tech`], [`media`]: the async shell: sockets (UDP with a 4 MiB receive
 //!   buffer, TCP), the task that runs the engine and creates channels, the dial-string techs, and the
-//!   seam to the media engine.
+//!   seam to the media engine. Host names ([`host`]) are resolved there too, never in the engine.
 
 #![forbid(unsafe_code)]
 
@@ -24,6 +24,7 @@ pub mod dialstring;
 pub mod digest;
 pub mod driver;
 pub mod engine;
+pub mod host;
 pub mod media;
 pub mod registrar;
 pub mod sdp;

@@ -34,14 +34,14 @@ impl Tech for SipTech {
     }
 
     fn request(&self, _switch: &Switch, resource: &str) -> Result<Box<dyn Endpoint>, DialStringError> {
-        let route = dialstring::parse(self.name, resource)?;
+        let route = dialstring::parse(self.name, resource, &|name| self.shared.trunks.contains_key(name))?;
         if let Route::Trunk { trunk, .. } = &route
             && !self.shared.trunks.contains_key(trunk)
         {
             return Err(DialStringError::BadValue {
                 option: "trunk".into(),
                 dial: format!("{}/{resource}", self.name),
-                reason: format!("no [[sip.trunks]] named '{trunk}' (a host must be an IP address)"),
+                reason: format!("no [[sip.trunks]] named '{trunk}'"),
             });
         }
         let leg = self.shared.media.open().map_err(|reason| DialStringError::BadValue {

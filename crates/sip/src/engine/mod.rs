@@ -121,6 +121,14 @@ pub enum Input {
         /// The media to offer instead of ours.
         to: Option<Negotiated>,
     },
+    /// The driver resolved a trunk's host name ([`Output::ResolveTrunk`]): its address, or `None`
+    /// when it does not resolve.
+    TrunkAddress {
+        /// Trunk name.
+        trunk: String,
+        /// Where to register.
+        addr: Option<SocketAddr>,
+    },
     /// Time passed (retransmissions, expiry).
     Tick,
 }
@@ -209,6 +217,12 @@ pub enum Output {
     },
     /// An outbound (trunk) registration event to publish.
     TrunkRegistration(trunk_reg::TrunkRegEvent),
+    /// A trunk registration is due and the trunk's host is a name: resolve it, then feed
+    /// [`Input::TrunkAddress`].
+    ResolveTrunk {
+        /// Trunk name.
+        trunk: String,
+    },
     /// The bindings of a user changed.
     Location {
         /// User.
@@ -319,6 +333,11 @@ impl Engine {
             Input::DialogRequest { key, request } => self.send_in_dialog(now, key, request),
             Input::ReferDone { key, code } => self.refer_done(now, key, code),
             Input::Reoffer { key, to } => self.reoffer(now, key, to),
+            Input::TrunkAddress { trunk, addr } => {
+                let local = &self.cfg.local;
+                let (sends, events) = self.trunk_regs.resolved(now, &trunk, addr, |t| local_for(local, t));
+                self.trunk_reg_outputs(sends, events);
+            }
             Input::Tick => self.on_tick(now),
         }
         std::mem::take(&mut self.out)
@@ -437,6 +456,8 @@ impl Engine {
         let local = &self.cfg.local;
         let (sends, events) = self.trunk_regs.poll(now, |t| local_for(local, t));
         self.trunk_reg_outputs(sends, events);
+        let resolves = self.trunk_regs.take_resolves().into_iter().map(|trunk| Output::ResolveTrunk { trunk });
+        self.out.extend(resolves);
         let secs = self.secs(now);
         let events = self.registrar.expire(secs);
         for e in events {

@@ -1,7 +1,11 @@
 //! Outbound registration of the `[[sip.trunks]]` that ask for it (`register = true`), sans-io: a
 //! REGISTER is sent at start and refreshed at half the granted expiry, a 401/407 is answered once per
 //! attempt with the trunk's credentials (MD5 or SHA-256), UDP requests are retransmitted (T1 doubling
-//! up to T2) until a response or 32 s, and a failed attempt is retried after [`RETRY_AFTER`].
+//! up to T2) until a response or 32 s, and a failed attempt is retried after [`RETRY_AFTER`]. A trunk
+//! known by host name asks the driver for its address before each new REGISTER (first, refresh, retry:
+//! [`TrunkRegistrations::take_resolves`], answered by [`TrunkRegistrations::resolved`]); a name that
+//! does not resolve fails the attempt with `503 DNS Error`, the local response sofia-sip's nta gives
+//! (`SIPDNS_503_ERROR` in nta.c), so FreeSWITCH shows it as the gateway's `Status`/`Phrase`.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -22,8 +26,10 @@ pub const RETRY_AFTER: Duration = Duration::from_secs(30);
 pub struct RegistrationSpec {
     /// Trunk name.
     pub trunk: String,
-    /// Registrar address.
-    pub addr: SocketAddr,
+    /// Registrar `host:port` as configured (Request-URI, To and From; a name stays a name).
+    pub host: String,
+    /// Its address; `None` when `host` is a name, resolved by the driver before each new REGISTER.
+    pub addr: Option<SocketAddr>,
     /// How.
     pub transport: Transport,
     /// Our user at the carrier (From/To user, digest username).
@@ -94,6 +100,7 @@ impl TrunkRegEvent {
 pub type Send = (Transport, SocketAddr, Bytes);
 
 struct Pending {
+    dest: SocketAddr,
     branch: String,
     cseq: u32,
     data: Bytes,
@@ -111,23 +118,25 @@ struct Entry {
     registered: bool,
     next_at: Instant,
     pending: Option<Pending>,
+    /// Waiting for the driver to resolve the host.
+    resolving: bool,
 }
 
 impl Entry {
     fn domain(&self) -> String {
-        format!("sip:{}", self.spec.addr)
+        format!("sip:{}", self.spec.host)
     }
 
     fn username(&self) -> String {
-        format!("sip:{}@{}", self.spec.user, self.spec.addr)
+        format!("sip:{}@{}", self.spec.user, self.spec.host)
     }
 
-    /// A new REGISTER transaction (with `authorization` when answering a challenge).
-    fn request(&mut self, now: Instant, local: SocketAddr, authorization: Option<String>) -> Send {
+    /// A new REGISTER transaction to `dest` (with `authorization` when answering a challenge).
+    fn request(&mut self, now: Instant, local: SocketAddr, dest: SocketAddr, authorization: Option<String>) -> Send {
         self.cseq += 1;
         let (spec, branch) = (&self.spec, format!("z9hG4bK{}", token()));
-        let aor = format!("<sip:{}@{}>", spec.user, spec.addr);
-        let mut b = MessageBuilder::request("REGISTER", &format!("sip:{}", spec.addr))
+        let aor = format!("<sip:{}@{}>", spec.user, spec.host);
+        let mut b = MessageBuilder::request("REGISTER", &format!("sip:{}", spec.host))
             .header("Via", format_args!("SIP/2.0/{} {local};branch={branch};rport", spec.transport.via_token()))
             .header("Max-Forwards", 70)
             .header("From", format_args!("{aor};tag={}", self.from_tag))
@@ -142,6 +151,7 @@ impl Entry {
         }
         let data = b.finish();
         self.pending = Some(Pending {
+            dest,
             branch,
             cseq: self.cseq,
             data: data.clone(),
@@ -150,7 +160,7 @@ impl Entry {
             deadline: now + TX_LIFETIME,
             authed: authorization.is_some(),
         });
-        (spec.transport, spec.addr, data)
+        (spec.transport, dest, data)
     }
 
     fn failed(&mut self, now: Instant, code: u16, reason: &str) -> TrunkRegEvent {
@@ -165,6 +175,8 @@ impl Entry {
 /// All outbound registrations.
 pub struct TrunkRegistrations {
     entries: Vec<Entry>,
+    /// Trunks whose host the driver should resolve.
+    resolves: Vec<String>,
 }
 
 impl TrunkRegistrations {
@@ -178,8 +190,9 @@ impl TrunkRegistrations {
             registered: false,
             next_at: now,
             pending: None,
+            resolving: false,
         };
-        Self { entries: specs.into_iter().map(entry).collect() }
+        Self { entries: specs.into_iter().map(entry).collect(), resolves: Vec::new() }
     }
 
     /// Sends what is due at `now` (new REGISTERs, retransmissions) and reports timeouts; `local` is our
@@ -192,11 +205,17 @@ impl TrunkRegistrations {
                 Some(p) if e.spec.transport == Transport::Udp && now >= p.resend_at => {
                     p.interval = (p.interval * 2).min(T2);
                     p.resend_at = now + p.interval;
-                    sends.push((e.spec.transport, e.spec.addr, p.data.clone()));
+                    sends.push((e.spec.transport, p.dest, p.data.clone()));
                 }
                 Some(_) => {}
-                None if now >= e.next_at => sends.push(e.request(now, local(e.spec.transport), None)),
-                None => {}
+                None if e.resolving || now < e.next_at => {}
+                None => match e.spec.addr {
+                    Some(dest) => sends.push(e.request(now, local(e.spec.transport), dest, None)),
+                    None => {
+                        e.resolving = true;
+                        self.resolves.push(e.spec.trunk.clone());
+                    }
+                },
             }
         }
         (sends, events)
@@ -212,7 +231,7 @@ impl TrunkRegistrations {
         let e = self.entries.iter_mut().find(|e| e.call_id == msg.call_id())?;
         let p = e.pending.as_ref().filter(|p| p.branch == msg.branch() && p.cseq == msg.cseq().0);
         let Some(p) = p else { return Some((Vec::new(), Vec::new())) }; // stale or retransmitted
-        let (code, authed) = (msg.code().unwrap_or(0), p.authed);
+        let (code, authed, dest) = (msg.code().unwrap_or(0), p.authed, p.dest);
         let (mut sends, mut events) = (Vec::new(), Vec::new());
         match code {
             0..=199 => {}
@@ -227,7 +246,7 @@ impl TrunkRegistrations {
                 }
             }
             401 | 407 if !authed => match answer(e, msg, code) {
-                Some(value) => sends.push(e.request(now, local(e.spec.transport), Some(value))),
+                Some(value) => sends.push(e.request(now, local(e.spec.transport), dest, Some(value))),
                 None => events.push(e.failed(now, code, "no usable challenge")),
             },
             _ => events.push(e.failed(now, code, reason_phrase(msg))),
@@ -235,14 +254,39 @@ impl TrunkRegistrations {
         Some((sends, events))
     }
 
+    /// The trunks [`TrunkRegistrations::poll`] found due whose host name needs resolving first.
+    pub fn take_resolves(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.resolves)
+    }
+
+    /// The driver's answer for a trunk's host: sends the REGISTER there, or fails the attempt with
+    /// `503 DNS Error` (retried after [`RETRY_AFTER`]).
+    pub fn resolved(
+        &mut self,
+        now: Instant,
+        trunk: &str,
+        addr: Option<SocketAddr>,
+        local: impl Fn(Transport) -> SocketAddr,
+    ) -> (Vec<Send>, Vec<TrunkRegEvent>) {
+        let Some(e) = self.entries.iter_mut().find(|e| e.spec.trunk == trunk && e.resolving) else {
+            return (Vec::new(), Vec::new());
+        };
+        e.resolving = false;
+        match addr {
+            Some(dest) => (vec![e.request(now, local(e.spec.transport), dest, None)], Vec::new()),
+            None => (Vec::new(), vec![e.failed(now, 503, "DNS Error")]),
+        }
+    }
+
     /// When [`TrunkRegistrations::poll`] next has something to do.
     pub fn next_due(&self) -> Option<Instant> {
         let due = |e: &Entry| match &e.pending {
-            Some(p) if e.spec.transport == Transport::Udp => p.resend_at.min(p.deadline),
-            Some(p) => p.deadline,
-            None => e.next_at,
+            Some(p) if e.spec.transport == Transport::Udp => Some(p.resend_at.min(p.deadline)),
+            Some(p) => Some(p.deadline),
+            None if e.resolving => None,
+            None => Some(e.next_at),
         };
-        self.entries.iter().map(due).min()
+        self.entries.iter().filter_map(due).min()
     }
 }
 
@@ -250,7 +294,7 @@ impl TrunkRegistrations {
 fn answer(e: &Entry, msg: &Message, code: u16) -> Option<String> {
     let header = if code == 407 { "Proxy-Authenticate" } else { "WWW-Authenticate" };
     let ch = digest::pick_challenge(msg.headers_named(header))?;
-    let uri = format!("sip:{}", e.spec.addr);
+    let uri = format!("sip:{}", e.spec.host);
     Some(digest::answer_challenge(&ch, "REGISTER", &uri, &e.spec.user, &e.spec.password))
 }
 

@@ -164,6 +164,33 @@ mod tests {
     }
 
     #[test]
+    fn bad_trunk_host_names_the_key_and_what_is_wrong() {
+        let trunk = |host: &str| format!("[sip]\n\n[[sip.trunks]]\nname = \"c\"\nhost = \"{host}\"\n");
+        assert_eq!(
+            refusal(&trunk("sip_carrier.example")),
+            "switchyard.toml:5: key 'sip.trunks[0].host': 'sip_carrier.example' is neither an IP address nor \
+             a valid host name: only letters, digits, '-' and '.' are allowed"
+        );
+        assert_eq!(
+            refusal(&trunk("sip..example")),
+            "switchyard.toml:5: key 'sip.trunks[0].host': 'sip..example' is neither an IP address nor a valid \
+             host name: empty label (two dots in a row, or a dot at either end)"
+        );
+        assert_eq!(
+            refusal(&trunk("10.0.0.300")),
+            "switchyard.toml:5: key 'sip.trunks[0].host': '10.0.0.300' is neither an IP address nor a valid \
+             host name: not a valid IP address, and a host name cannot end in a numeric label"
+        );
+        assert_eq!(
+            refusal(&trunk("")),
+            "switchyard.toml:5: key 'sip.trunks[0].host': expected an IP address or a host name, got ''"
+        );
+        for ok in ["sip.carrier.example", "localhost", "192.0.2.10", "2001:db8::1"] {
+            assert!(parse_str(&trunk(ok), "switchyard.toml").is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
     fn missing_required_key_names_the_table_line_and_the_key() {
         let text = "[[ami.users]]\nusername = \"a\"\nsecret = \"s\"\n\n[[ami.users]]\nusername = \"b\"\n";
         assert_eq!(refusal(text), "switchyard.toml:5: key 'ami.users[1].secret' is required but missing");

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::cidr::Cidr;
-use super::scalars::{DigestAlgorithm, RtpPorts, SipListen, SipTransport, StoreUrl, socket_addr};
+use super::scalars::{DigestAlgorithm, RtpPorts, SipListen, SipTransport, StoreUrl, sip_host, socket_addr};
 
 /// The whole configuration. After loading, every path in it is resolved against the config file's
 /// directory (or the working directory for the embedded default) and `store.url` is always `Some`.
@@ -214,7 +214,9 @@ pub struct SipUser {
 #[serde(deny_unknown_fields)]
 pub struct SipTrunk {
     pub name: String,
-    pub host: std::net::IpAddr,
+    /// An IP address or a DNS host name (resolved by SIP, A/AAAA only).
+    #[serde(deserialize_with = "sip_host")]
+    pub host: switchyard_sip::host::Host,
     #[serde(default = "default_sip_port")]
     pub port: u16,
     #[serde(default)]

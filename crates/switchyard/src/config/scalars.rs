@@ -1,5 +1,5 @@
 //! Config values written as one string (`"udp:127.0.0.1:5060"`, `"20000-30000"`, store URLs, socket
-//! addresses), parsed into types with error messages that say what was expected.
+//! addresses, SIP hosts), parsed into types with error messages that say what was expected.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
+use switchyard_sip::host::{Host, HostError};
 
 /// A serde visitor that parses a string with `self.0`. Failing inside the visitor (rather than after
 /// deserializing, as `#[serde(try_from)]` does) lets toml attach the value's own span to the error,
@@ -32,6 +33,19 @@ pub(crate) fn socket_addr<'de, D: Deserializer<'de>>(de: D) -> Result<SocketAddr
 
 fn parse_socket_addr(text: &str) -> Result<SocketAddr, String> {
     text.parse().map_err(|_| format!("expected a socket address like 127.0.0.1:5038, got '{text}'"))
+}
+
+/// Deserializes a SIP peer's host: an IP address or a DNS host name (checked here, resolved by SIP).
+pub(crate) fn sip_host<'de, D: Deserializer<'de>>(de: D) -> Result<Host, D::Error> {
+    de.deserialize_str(ParseWith(parse_sip_host))
+}
+
+fn parse_sip_host(text: &str) -> Result<Host, String> {
+    match Host::parse(text) {
+        Ok(host) => Ok(host),
+        Err(HostError::Empty) => Err("expected an IP address or a host name, got ''".to_string()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// SIP transport of one listening socket.

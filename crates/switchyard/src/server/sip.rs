@@ -26,7 +26,7 @@ fn trunk(t: &SipTrunk) -> Trunk {
     };
     let auth = t.username.clone().map(|u| (u, t.password.clone().unwrap_or_default()));
     let register = t.register.then_some(t.register_expires);
-    Trunk { name: t.name.clone(), addr: SocketAddr::new(t.host, t.port), transport, auth, register }
+    Trunk { name: t.name.clone(), host: t.host.clone(), port: t.port, transport, auth, register }
 }
 
 /// The media engine as SIP's media backend.

@@ -16,7 +16,8 @@ fn local(_: Transport) -> SocketAddr {
 fn spec() -> RegistrationSpec {
     RegistrationSpec {
         trunk: "carrier".into(),
-        addr: "127.0.0.1:5099".parse().unwrap(),
+        host: "127.0.0.1:5099".into(),
+        addr: Some("127.0.0.1:5099".parse().unwrap()),
         transport: Transport::Udp,
         user: "trunkuser".into(),
         password: "trunkpw".into(),
@@ -118,4 +119,56 @@ fn responses_to_other_requests_are_not_ours() {
                  To: <sip:a@b>;tag=2\r\nCall-ID: someone-else@x\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n";
     let other = Message::parse(other.as_bytes(), Transport::Udp).unwrap();
     assert!(regs.on_response(t0, &other, local).is_none());
+}
+
+/// A trunk known by name: "pbx.example" at port 5099.
+fn named() -> RegistrationSpec {
+    RegistrationSpec { host: "pbx.example:5099".into(), addr: None, ..spec() }
+}
+
+#[test]
+fn a_named_trunk_is_resolved_before_each_register_and_keeps_its_name_in_the_uris() {
+    let t0 = Instant::now();
+    let mut regs = TrunkRegistrations::new(vec![named()], t0);
+    let (sends, events) = regs.poll(t0, local);
+    assert!(sends.is_empty() && events.is_empty());
+    assert_eq!(regs.take_resolves(), ["carrier"]);
+    assert_eq!(regs.next_due(), None, "nothing to do until the address comes");
+    assert!(regs.poll(t0 + Duration::from_secs(5), local).0.is_empty());
+    assert!(regs.take_resolves().is_empty(), "asked once");
+
+    let addr: SocketAddr = "192.0.2.9:5099".parse().unwrap();
+    let (sends, _) = regs.resolved(t0, "carrier", Some(addr), local);
+    assert_eq!(sends[0].1, addr);
+    let first = parse(&sends[0]);
+    assert_eq!(first.header("To"), Some("<sip:trunkuser@pbx.example:5099>"));
+    assert!(String::from_utf8_lossy(&sends[0].2).starts_with("REGISTER sip:pbx.example:5099 SIP/2.0\r\n"));
+    assert_eq!(regs.poll(t0 + Duration::from_millis(500), local).0[0].1, addr, "retransmitted to the address");
+
+    let ch = NonceKey::new("k", "carrier").challenges(1000, false).remove(0);
+    let (sends, _) = regs.on_response(t0, &reply(&first, 401, &[("WWW-Authenticate", ch)]), local).unwrap();
+    assert_eq!(sends[0].1, addr, "the challenge is answered without a new lookup");
+    let creds = parse_authorization(parse(&sends[0]).header("Authorization").unwrap()).unwrap();
+    assert_eq!(creds.uri, "sip:pbx.example:5099");
+    let ok = reply(&parse(&sends[0]), 200, &[("Expires", "120".into())]);
+    let (_, events) = regs.on_response(t0, &ok, local).unwrap();
+    assert!(matches!(&events[..], [TrunkRegEvent::Registered { domain, .. }] if domain == "sip:pbx.example:5099"));
+
+    assert!(regs.poll(t0 + Duration::from_secs(60), local).0.is_empty());
+    assert_eq!(regs.take_resolves(), ["carrier"], "the refresh resolves again");
+}
+
+#[test]
+fn a_name_that_does_not_resolve_fails_the_attempt_with_503_dns_error_and_is_retried() {
+    let t0 = Instant::now();
+    let mut regs = TrunkRegistrations::new(vec![named()], t0);
+    regs.poll(t0, local);
+    regs.take_resolves();
+    assert_eq!(regs.resolved(t0, "other", None, local), (Vec::new(), Vec::new()), "not a trunk asking");
+    let (sends, events) = regs.resolved(t0, "carrier", None, local);
+    assert!(sends.is_empty());
+    assert!(matches!(&events[..], [TrunkRegEvent::Failed { code: 503, reason, .. }] if reason == "DNS Error"));
+    assert_eq!(regs.next_due(), Some(t0 + RETRY_AFTER));
+    regs.poll(t0 + RETRY_AFTER, local);
+    assert_eq!(regs.take_resolves(), ["carrier"]);
 }
