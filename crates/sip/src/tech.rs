@@ -51,7 +51,8 @@ impl Tech for SipTech {
         })?;
         let key = self.shared.next_key();
         let port = leg.port();
-        let plan = Some(Plan { route, leg, fs_style: matches!(self.name, "sofia" | "user") });
+        let (fs_style, pjsip) = (matches!(self.name, "sofia" | "user"), self.name == "PJSIP");
+        let plan = Some(Plan { route, leg, fs_style, pjsip });
         Ok(Box::new(SipEndpoint { key, tx: self.shared.tx.clone(), port, plan, own: None }))
     }
 
@@ -78,6 +79,8 @@ pub(crate) struct Plan {
     pub route: Route,
     pub leg: Box<dyn MediaLeg>,
     pub fs_style: bool,
+    /// Dialed as `PJSIP/` (chan_pjsip's causes where they differ from chan_sip's).
+    pub pjsip: bool,
 }
 
 /// The far end of a SIP channel.

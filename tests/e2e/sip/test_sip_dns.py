@@ -60,9 +60,11 @@ def test_unresolvable_names_fail_the_call_with_the_originals_cause(switchyard):
     assert switchyard.cli("originate sofia/gateway/dead/5551234 &park()").strip() == "-ERR NORMAL_TEMPORARY_FAILURE"
     out = switchyard.cli("originate sofia/internal/1000@nowhere.invalid:5060 &park()")
     assert out.strip() == "-ERR NORMAL_TEMPORARY_FAILURE"
-    # Asterisk: chan_sip's "No such host" is AST_CAUSE_UNREGISTERED (20), Dial's CHANUNAVAIL.
-    assert switchyard.cli("originate PJSIP/5551234@dead &park()").strip() == "-ERR SUBSCRIBER_ABSENT"
+    # Asterisk chan_sip: "No such host" is AST_CAUSE_UNREGISTERED (20), Dial's CHANUNAVAIL.
+    assert switchyard.cli("originate SIP/5551234@dead &park()").strip() == "-ERR SUBSCRIBER_ABSENT"
     assert switchyard.cli("originate SIP/1000@nowhere.invalid &park()").strip() == "-ERR SUBSCRIBER_ABSENT"
+    # chan_pjsip: pjproject fails the INVITE with 503, hangup_sip2cause makes it CONGESTION (34).
+    assert switchyard.cli("originate PJSIP/5551234@dead &park()").strip() == "-ERR NORMAL_CIRCUIT_CONGESTION"
     # A second call to the same name is answered from the cache the same way; the switch still serves.
     assert switchyard.cli("originate SIP/1000@nowhere.invalid &park()").strip() == "-ERR SUBSCRIBER_ABSENT"
     assert switchyard.proc.poll() is None

@@ -2,11 +2,14 @@
 //! name resolved first when it is one ([`super::resolve`]), then the INVITE handed to the engine. The
 //! Request-URI and To keep the name, as a real UA does; only the datagram goes to the address.
 //!
-//! A host that does not resolve fails the call with the cause the originals give: chan_sip's
-//! `sip_request_call` answers a failed `create_addr` ("No such host") with `AST_CAUSE_UNREGISTERED`
-//! (20, SUBSCRIBER_ABSENT; Dial reports CHANUNAVAIL); sofia-sip's nta answers a failed lookup with a
-//! local `503 DNS Error` (`SIPDNS_503_ERROR` in nta.c), which FreeSWITCH maps to
-//! NORMAL_TEMPORARY_FAILURE like any 503.
+//! A host that does not resolve fails the call with the cause the originals give:
+//! - `SIP/`: chan_sip's `sip_request_call` answers a failed `create_addr` ("No such host") with
+//!   `AST_CAUSE_UNREGISTERED` (20, SUBSCRIBER_ABSENT; Dial reports CHANUNAVAIL);
+//! - `PJSIP/`: pjproject ends the INVITE transaction whose destination does not resolve with
+//!   `PJSIP_SC_TSX_TRANSPORT_ERROR` (= 503) and chan_pjsip's `hangup_sip2cause` turns 503 into
+//!   `AST_CAUSE_CONGESTION` (34, NORMAL_CIRCUIT_CONGESTION; Dial reports CONGESTION);
+//! - `sofia/`: sofia-sip's nta answers a failed lookup with a local `503 DNS Error`
+//!   (`SIPDNS_503_ERROR` in nta.c), which FreeSWITCH maps to NORMAL_TEMPORARY_FAILURE like any 503.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
@@ -27,20 +30,24 @@ pub(super) struct Unresolved {
     /// The target; its `dest` port is the one dialed, its IP filled in once resolved.
     target: OutboundTarget,
     media: SocketAddr,
-    fs_style: bool,
+    cause: HangupCause,
 }
 
 /// Request-URI user, host, port, transport and trunk credentials of a dialed route.
 type Destination = (String, Host, u16, Transport, Option<(String, String)>);
 
 /// The cause for a destination that does not resolve (see the module comment).
-fn unresolvable_cause(fs_style: bool) -> HangupCause {
-    if fs_style { HangupCause::NORMAL_TEMPORARY_FAILURE } else { HangupCause::SUBSCRIBER_ABSENT }
+fn unresolvable_cause(fs_style: bool, pjsip: bool) -> HangupCause {
+    match (fs_style, pjsip) {
+        (true, _) => HangupCause::NORMAL_TEMPORARY_FAILURE,
+        (false, true) => HangupCause::NORMAL_CIRCUIT_CONGESTION,
+        (false, false) => HangupCause::SUBSCRIBER_ABSENT,
+    }
 }
 
 impl Driver {
     pub(super) fn originate(&mut self, key: CallKey, plan: Plan, handle: ChannelHandle) {
-        let Plan { route, mut leg, fs_style } = plan;
+        let Plan { route, mut leg, fs_style, pjsip } = plan;
         let account = match &route {
             Route::Registered { user } => Some(user.clone()),
             _ => None,
@@ -62,7 +69,7 @@ impl Driver {
         let dest = SocketAddr::new(IpAddr::from([0, 0, 0, 0]), port);
         let target = OutboundTarget { request_uri, dest, transport, caller_number, caller_name, auth };
         self.slots.insert(key, Slot { handle: Some(handle), leg, account });
-        let call = Unresolved { target, media, fs_style };
+        let call = Unresolved { target, media, cause: unresolvable_cause(fs_style, pjsip) };
         match host {
             Host::Ip(ip) => self.place(key, call, Ok(ip)),
             Host::Name(name) => self.resolve_then_place(key, name, call),
@@ -123,7 +130,7 @@ impl Driver {
 
     /// Sends the INVITE to the resolved address, or fails the call.
     fn place(&mut self, key: CallKey, call: Unresolved, ip: Result<IpAddr, ResolveError>) {
-        let Unresolved { mut target, media, fs_style } = call;
+        let Unresolved { mut target, media, cause } = call;
         match ip {
             Ok(ip) => {
                 target.dest.set_ip(ip);
@@ -134,7 +141,7 @@ impl Driver {
                 let Some(mut slot) = self.slots.remove(&key) else { return };
                 slot.leg.close();
                 if let Some(h) = slot.handle {
-                    let _ = h.remote(RemoteAction::Reject(unresolvable_cause(fs_style)));
+                    let _ = h.remote(RemoteAction::Reject(cause));
                 }
             }
         }
