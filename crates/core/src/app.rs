@@ -3,13 +3,13 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cause::HangupCause;
 use crate::channel::{Channel, Interrupted, WaitFor, Woken};
 use crate::event::EventKind;
+use crate::execution::{AppUuid, Execution};
 use crate::state::Phase;
 use crate::text::SharedStr;
 
@@ -86,44 +86,31 @@ impl Channel {
     pub async fn execute(&mut self, name: &str, args: &str) -> Result<AppResult, NoSuchApp> {
         let app = self.switch().apps().get(name).ok_or_else(|| NoSuchApp(name.to_owned()))?;
         // FreeSWITCH's `app_uuid` variable (set by ESL `sendmsg` `Event-UUID`) names this execution once.
-        let app_uuid = match self.current().variables.get("app_uuid").map(SharedStr::from) {
+        let app_uuid = match self.current().variables.get("app_uuid").map(AppUuid::given) {
             Some(given) => {
                 self.current_mut().variables.unset("app_uuid");
                 given
             }
-            None => execution_id(),
+            None => AppUuid::fresh(),
         };
         // Consecutive priorities often run the same application: share its name then.
         let app_name = match &self.current().location.app {
             Some(previous) if *previous == *name => previous.clone(),
             _ => SharedStr::from(name),
         };
-        let data = SharedStr::from(args);
+        let exec = Arc::new(Execution { app: app_name, data: SharedStr::from(args), app_uuid });
         let location = &mut self.current_mut().location;
-        location.app = Some(app_name.clone());
-        location.app_data = data.clone();
-        self.publish(EventKind::Execute { app: app_name.clone(), data: data.clone(), app_uuid: app_uuid.clone() });
+        location.app = Some(exec.app.clone());
+        location.app_data = exec.data.clone();
+        self.publish(EventKind::Execute { exec: exec.clone() });
         let result = app.execute(self, args).await;
         let response = match &result {
             Ok(text) => text.clone(),
             Err(_) => "_none_".to_owned(),
         };
-        self.publish(EventKind::ExecuteComplete { app: app_name, data, app_uuid, response });
+        self.publish(EventKind::ExecuteComplete { exec, response });
         Ok(result)
     }
-}
-
-/// A fresh version-4 UUID for one application execution (ESL `Application-UUID`), made without
-/// asking the OS for randomness each time: a random base drawn once per process plus a counter,
-/// so ids never repeat within a run and differ between runs.
-fn execution_id() -> SharedStr {
-    static BASE: OnceLock<u128> = OnceLock::new();
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let base = *BASE.get_or_init(|| uuid::Uuid::new_v4().as_u128());
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let bytes = base.wrapping_add(u128::from(n)).to_be_bytes();
-    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    SharedStr::from(&*uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().encode_lower(&mut text))
 }
 
 fn parse_seconds(args: &str) -> Duration {
@@ -216,20 +203,4 @@ pub(crate) async fn run_queued(chan: &mut Channel) -> Result<(), Interrupted> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::execution_id;
-
-    #[test]
-    fn execution_ids_are_distinct_version_4_uuids() {
-        let (a, b) = (execution_id(), execution_id());
-        assert_ne!(a, b);
-        for id in [a, b] {
-            let parsed = uuid::Uuid::parse_str(&id).unwrap();
-            assert_eq!(parsed.get_version_num(), 4);
-            assert_eq!(parsed.hyphenated().to_string(), id.as_str());
-        }
-    }
 }

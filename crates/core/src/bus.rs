@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 
 use crate::clock::Clock;
 use crate::event::{Event, EventKind};
+use crate::retire;
 use crate::snapshot::ChannelSnapshot;
 
 /// What a subscriber receives.
@@ -42,6 +43,8 @@ impl Default for BusConfig {
 struct Ring {
     events: VecDeque<Arc<Event>>,
     next_seq: u64,
+    /// Events that left the window, freed together once there are `retire::BATCH` of them.
+    retired: Vec<Arc<Event>>,
 }
 
 impl Ring {
@@ -84,7 +87,7 @@ impl EventBus {
             replay_window: config.replay_window.max(1),
             subscriber_queue: config.subscriber_queue.clamp(1, config.replay_window.max(1)),
         };
-        let ring = Ring { events: VecDeque::with_capacity(config.replay_window), next_seq: 1 };
+        let ring = Ring { events: VecDeque::with_capacity(config.replay_window), next_seq: 1, retired: Vec::new() };
         Self(Arc::new(BusInner {
             ring: Mutex::new(ring),
             notify: Notify::new(),
@@ -99,21 +102,32 @@ impl EventBus {
     /// Publishes an event; returns its sequence number. Never blocks on subscribers.
     pub fn publish(&self, kind: EventKind, channel: Option<Arc<ChannelSnapshot>>) -> u64 {
         let timestamp = self.0.clock.now();
-        let (seq, evicted) = {
+        let (seq, retired) = {
             let mut ring = self.0.ring.lock();
             let seq = ring.next_seq;
             ring.next_seq += 1;
-            let evicted = if ring.events.len() == self.0.config.replay_window { ring.events.pop_front() } else { None };
+            let mut retired = None;
+            if ring.events.len() == self.0.config.replay_window
+                && let Some(oldest) = ring.events.pop_front()
+            {
+                ring.retired.push(oldest);
+                if ring.retired.len() >= retire::BATCH {
+                    retired = Some(std::mem::replace(&mut ring.retired, Vec::with_capacity(retire::BATCH)));
+                }
+            }
             ring.events.push_back(Arc::new(Event { seq, timestamp, kind, channel }));
-            (seq, evicted)
+            (seq, retired)
         };
         // A subscriber sets `waiting` before it registers and then looks at the ring under the lock:
-        // either it sees this event, or its flag is seen here and it is woken.
-        if self.0.waiting.swap(false, Ordering::SeqCst) {
+        // either it sees this event, or its flag (stored before its lock, so seen after ours) is
+        // seen here and it is woken. The plain load spares the locked swap when nobody waits.
+        if self.0.waiting.load(Ordering::Relaxed) && self.0.waiting.swap(false, Ordering::SeqCst) {
             self.0.notify.notify_waiters();
         }
-        // The oldest event is freed outside the lock: dropping it may free its snapshot.
-        drop(evicted);
+        // Events that left the window are freed outside the lock, a batch at a time.
+        if let Some(batch) = retired {
+            retire::free(batch);
+        }
         seq
     }
 
@@ -320,6 +334,26 @@ mod tests {
             bus.publish(EventKind::Shutdown, None);
         }
         assert_eq!(bus.published(), 10_000);
+    }
+
+    #[test]
+    fn events_that_left_the_window_are_freed_a_batch_at_a_time() {
+        let bus = bus(4, 4);
+        let mut sub = bus.subscribe("s");
+        bus.publish(EventKind::Shutdown, None);
+        let first = match sub.try_recv() {
+            Some(BusItem::Event(e)) => Arc::downgrade(&e),
+            other => panic!("expected an event, got {other:?}"),
+        };
+        // Out of the window at the 5th publish, kept until 32 have left it, then freed with them.
+        for _ in 0..crate::retire::BATCH + 2 {
+            bus.publish(EventKind::Shutdown, None);
+        }
+        assert!(first.upgrade().is_some());
+        bus.publish(EventKind::Shutdown, None);
+        assert!(first.upgrade().is_none());
+        let mut late = bus.subscribe_from("late", 1, 4);
+        assert!(matches!(late.try_recv(), Some(BusItem::Lost(32))), "the window holds exactly 4");
     }
 
     #[test]

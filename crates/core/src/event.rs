@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::cause::HangupCause;
 use crate::clock::Timestamp;
+use crate::execution::Execution;
 use crate::snapshot::ChannelSnapshot;
 use crate::state::ChannelState;
 use crate::text::SharedStr;
@@ -44,21 +45,13 @@ pub enum EventKind {
     },
     /// An application starts (AMI `Newexten` at a dialplan step, ESL `CHANNEL_EXECUTE`).
     Execute {
-        /// Application name.
-        app: SharedStr,
-        /// Its arguments.
-        data: SharedStr,
-        /// Id of this execution (ESL `Application-UUID`).
-        app_uuid: SharedStr,
+        /// The execution (application, arguments, id), shared with its `ExecuteComplete`.
+        exec: Arc<Execution>,
     },
     /// An application finished (ESL `CHANNEL_EXECUTE_COMPLETE`).
     ExecuteComplete {
-        /// Application name.
-        app: SharedStr,
-        /// Its arguments.
-        data: SharedStr,
-        /// Id of this execution.
-        app_uuid: SharedStr,
+        /// The execution, as its `Execute` reported it.
+        exec: Arc<Execution>,
         /// Its result text (`Application-Response`).
         response: String,
     },

@@ -59,9 +59,12 @@ pub struct DialplanLocation {
     pub app_data: SharedStr,
 }
 
-/// A channel as it was at one moment. Shared by `Arc` among events and readers; never mutated.
+/// The parts of a channel snapshot that seldom change once the call is set up (names, caller ids,
+/// times, cause). A snapshot shares them by `Arc` with the snapshots before it: copying a snapshot
+/// (which happens at each dialplan step) costs one reference count for all of them, and changing one
+/// copies this part once (copy on write).
 #[derive(Clone, Debug)]
-pub struct ChannelSnapshot {
+pub struct ChannelDetails {
     /// Unique id.
     pub id: ChannelId,
     /// Linked id: the id of the channel that started the call chain.
@@ -72,22 +75,16 @@ pub struct ChannelSnapshot {
     pub tech: SharedStr,
     /// Direction.
     pub direction: Direction,
-    /// State machine (both views).
-    pub state: ChannelState,
     /// Caller id.
     pub caller: CallerId,
     /// Connected line.
     pub connected: CallerId,
     /// What was dialed to create it (the resource of the dial string).
     pub dialed: SharedStr,
-    /// Dialplan position.
-    pub location: DialplanLocation,
     /// Account code.
     pub account_code: SharedStr,
     /// Language.
     pub language: SharedStr,
-    /// Channel variables.
-    pub variables: Variables,
     /// Creation time.
     pub created: Timestamp,
     /// Answer time.
@@ -100,7 +97,47 @@ pub struct ChannelSnapshot {
     pub bridge_id: Option<String>,
 }
 
+/// A channel as it was at one moment. Shared by `Arc` among events and readers; never mutated.
+///
+/// What changes at every dialplan step (state, location, variables) is held here; the rest is in
+/// `ChannelDetails`, shared between consecutive snapshots and reached through `Deref` (so
+/// `snap.name` reads, and `snap.name = …` on a snapshot being built writes, as if it were a field).
+#[derive(Clone, Debug)]
+pub struct ChannelSnapshot {
+    details: Arc<ChannelDetails>,
+    /// State machine (both views).
+    pub state: ChannelState,
+    /// Dialplan position.
+    pub location: DialplanLocation,
+    /// Channel variables.
+    pub variables: Variables,
+}
+
+impl std::ops::Deref for ChannelSnapshot {
+    type Target = ChannelDetails;
+    fn deref(&self) -> &ChannelDetails {
+        &self.details
+    }
+}
+
+impl std::ops::DerefMut for ChannelSnapshot {
+    /// Copies the details first when another snapshot still shares them.
+    fn deref_mut(&mut self) -> &mut ChannelDetails {
+        Arc::make_mut(&mut self.details)
+    }
+}
+
 impl ChannelSnapshot {
+    /// A snapshot of `details` in `state`, with no dialplan location and no variables yet.
+    pub fn new(details: ChannelDetails, state: ChannelState) -> Self {
+        Self {
+            details: Arc::new(details),
+            state,
+            location: DialplanLocation::default(),
+            variables: Variables::default(),
+        }
+    }
+
     /// Seconds since creation at `now` (Asterisk's `Duration`).
     pub fn duration_secs(&self, now: Timestamp) -> i64 {
         (now.0 - self.created.0).max(0) / 1_000_000

@@ -15,12 +15,12 @@ use crate::dialplan::DialplanEngine;
 use crate::event::EventKind;
 use crate::id::ChannelId;
 use crate::registry::ChannelRegistry;
-use crate::snapshot::{CallerId, ChannelSnapshot, DialplanLocation, Direction};
+use crate::snapshot::{CallerId, ChannelDetails, ChannelSnapshot, Direction};
 use crate::state::ChannelState;
 use crate::stats::SwitchStats;
 use crate::tech::TechRegistry;
 use crate::text::SharedStr;
-use crate::vars::{GlobalVariables, Variables};
+use crate::vars::GlobalVariables;
 
 /// Facts about this switch that protocols print.
 #[derive(Clone, Debug)]
@@ -229,26 +229,24 @@ impl Switch {
 
     /// A fresh snapshot for a new channel called `name`.
     pub fn blank_snapshot(&self, id: ChannelId, tech: &str, name: String, direction: Direction) -> ChannelSnapshot {
-        ChannelSnapshot {
+        let details = ChannelDetails {
             id,
             linked_id: id,
             name: name.into(),
             tech: tech.into(),
             direction,
-            state: ChannelState::default(),
             caller: CallerId::default(),
             connected: CallerId::default(),
             dialed: SharedStr::default(),
-            location: DialplanLocation::default(),
             account_code: SharedStr::default(),
             language: "en".into(),
-            variables: Variables::default(),
             created: self.now(),
             answered: None,
             hungup: None,
             hangup_cause: None,
             bridge_id: None,
-        }
+        };
+        ChannelSnapshot::new(details, ChannelState::default())
     }
 }
 

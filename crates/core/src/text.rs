@@ -20,6 +20,11 @@ impl SharedStr {
         self.0.as_deref().unwrap_or_default()
     }
 
+    /// How many holders share the text (0 for the empty string); a plain read, for `retire`.
+    pub(crate) fn ref_count(&self) -> usize {
+        self.0.as_ref().map_or(0, Arc::strong_count)
+    }
+
     /// Replaces the text with `text` unless it is already that (so an unchanged field costs nothing).
     pub fn set(&mut self, text: &str) {
         if self.as_str() != text {

@@ -77,6 +77,12 @@ impl Variables {
         true
     }
 
+    /// Reads the reference counts a drop of this (last) copy touches; a plain read, for `retire`.
+    pub(crate) fn touch(&self) -> usize {
+        let recent = self.recent.as_ref().map_or(0, Arc::strong_count);
+        recent.wrapping_add(Arc::strong_count(&self.base))
+    }
+
     /// False when no name starting with `_` was ever set here, so no `_X`/`__X` spelling can be
     /// found (lookups of those spellings may be skipped).
     pub fn may_have_underscored(&self) -> bool {

@@ -2,6 +2,9 @@
 //! `dialplan` benchmark runs, by wall clock and by the thread's own CPU time (the second figure
 //! holds on a machine busy with other work). `cargo run --release -p switchyard-dialplan --example
 //! priority_rate [turns [replay-window]]` (the bus keeps 65,536 events by default).
+//!
+//! The three rounds run on one switch, one channel each, as a running server would: the first fills
+//! the replay window (and the allocator's memory), the next ones run with it full.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,8 +32,16 @@ fn main() {
     let arg = |i: usize, default: u64| std::env::args().nth(i).and_then(|a| a.parse().ok()).unwrap_or(default);
     let (turns, window) = (arg(1, 50_000), arg(2, 65_536) as usize);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let switch = Switch::new(SwitchConfig {
+        info: SwitchInfo { version: "b".into(), hostname: "h".into(), core_uuid: "u".into(), max_channels: 0 },
+        bus: BusConfig { replay_window: window, subscriber_queue: 1024 },
+        clock: Arc::new(SystemClock),
+    });
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let plan = switchyard_dialplan::astconf::parse_str("loop.conf", LOOP).unwrap();
+    switchyard_dialplan::install_plan(&switch, store, plan, &[]);
     for round in 1..=3 {
-        let (wall, cpu) = rt.block_on(run(turns, window));
+        let (wall, cpu) = rt.block_on(run(&switch, turns));
         let n = (turns * PRIORITIES_PER_TURN) as f64;
         println!(
             "round {round}: {} priorities: {:.0}/s wall, {:.0}/s CPU",
@@ -41,15 +52,7 @@ fn main() {
     }
 }
 
-async fn run(turns: u64, window: usize) -> (Duration, Duration) {
-    let switch = Switch::new(SwitchConfig {
-        info: SwitchInfo { version: "b".into(), hostname: "h".into(), core_uuid: "u".into(), max_channels: 0 },
-        bus: BusConfig { replay_window: window, subscriber_queue: 1024 },
-        clock: Arc::new(SystemClock),
-    });
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().unwrap());
-    let plan = switchyard_dialplan::astconf::parse_str("loop.conf", LOOP).unwrap();
-    switchyard_dialplan::install_plan(&switch, store, plan, &[]);
+async fn run(switch: &Switch, turns: u64) -> (Duration, Duration) {
     let mut sub = switch.bus().subscribe("rate");
     let target = OriginateTarget::Extension { context: "bench".into(), exten: "s".into(), priority: 1 };
     let mut req = OriginateRequest::new("null/bench", target);

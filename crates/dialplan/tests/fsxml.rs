@@ -231,7 +231,7 @@ async fn loopback_legs_route_through_xml_and_uuid_transfer_names_the_dialplan() 
         let id = call(&h, "sim/p", "600", "XML", "default");
         loop {
             let e = h.next_event().await;
-            if matches!(e.kind, EventKind::Execute { ref app, .. } if app == "park")
+            if matches!(e.kind, EventKind::Execute { ref exec } if exec.app == "park")
                 && e.channel.as_ref().is_some_and(|c| c.id == id)
             {
                 break;
@@ -254,7 +254,7 @@ async fn extensions_conf_hands_a_channel_to_xml_when_a_transfer_names_it() {
     let id = call(&h, "sim/b", "400", "asterisk", "c");
     loop {
         let e = h.next_event().await;
-        if matches!(e.kind, EventKind::Execute { ref app, .. } if app == "Wait")
+        if matches!(e.kind, EventKind::Execute { ref exec } if exec.app == "Wait")
             && e.channel.as_ref().is_some_and(|c| c.id == id)
         {
             break;

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use switchyard_core::{
-    BusConfig, ChannelId, Direction, DtmfPhase, Event, EventKind, ManualClock, Switch, SwitchConfig, SwitchInfo,
-    Timestamp,
+    BusConfig, ChannelId, Direction, DtmfPhase, Event, EventKind, Execution, ManualClock, Switch, SwitchConfig,
+    SwitchInfo, Timestamp,
 };
 use switchyard_esl::proto::{EventFormat, RenderContext, translate};
 
@@ -71,7 +71,9 @@ fn channel_execute_headers_come_in_freeswitch_order() {
     let ev = Event {
         seq: 1,
         timestamp: Timestamp(5),
-        kind: EventKind::Execute { app: "answer".into(), data: "x".into(), app_uuid: "u".into() },
+        kind: EventKind::Execute {
+            exec: Arc::new(Execution { app: "answer".into(), data: "x".into(), app_uuid: "u".into() }),
+        },
         channel: Some(Arc::new(snap)),
     };
     let got = translate(&ev, &ctx());

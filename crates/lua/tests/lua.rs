@@ -161,7 +161,7 @@ async fn set_auto_hangup_false_lets_the_channel_continue() {
     let id = e.sw.originate_and_wait(req).await.unwrap().channel_id;
     assert_eq!(var_set(&mut sub, id, "ran").await, "yes");
     wait_for(&mut sub, |ev| match &ev.kind {
-        EventKind::ExecuteComplete { app, .. } if app == "lua" => Some(()),
+        EventKind::ExecuteComplete { exec, .. } if exec.app == "lua" => Some(()),
         _ => None,
     })
     .await;

@@ -86,8 +86,8 @@ async fn completed(sub: &mut switchyard_core::Subscription, app: &str) -> String
     let wait = async {
         loop {
             if let BusItem::Event(e) = sub.recv().await
-                && let EventKind::ExecuteComplete { app: a, response, .. } = &e.kind
-                && a.eq_ignore_ascii_case(app)
+                && let EventKind::ExecuteComplete { exec, response } = &e.kind
+                && exec.app.eq_ignore_ascii_case(app)
             {
                 return response.clone();
             }

@@ -63,7 +63,7 @@ pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
         (EventKind::VarSet { name, value }, Some(s)) => {
             vec![with(chan("VarSet", Privilege::DIALPLAN, s), &[("Variable", name), ("Value", value)])]
         }
-        (EventKind::Execute { app, data, .. }, Some(s)) => vec![newexten(s, app, data)],
+        (EventKind::Execute { exec }, Some(s)) => vec![newexten(s, &exec.app, &exec.data)],
         (EventKind::HangupRequest { cause, source }, Some(s)) => vec![hangup_request(s, cause.asterisk_code(), source)],
         (EventKind::Hangup { cause }, Some(s)) => {
             let (code, text) = (cause.asterisk_code().to_string(), cause.asterisk_text());

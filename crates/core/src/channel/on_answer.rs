@@ -84,7 +84,7 @@ mod tests {
         while !(slept && hooked) {
             let BusItem::Event(e) = sub.recv().await else { continue };
             match &e.kind {
-                EventKind::ExecuteComplete { app, .. } if app == "sleep" => slept = true,
+                EventKind::ExecuteComplete { exec, .. } if exec.app == "sleep" => slept = true,
                 EventKind::VarSet { name, value } if name == "hooked" && value == "yes" => {
                     hooked = e.channel.as_ref().is_some_and(|s| s.id == id);
                 }

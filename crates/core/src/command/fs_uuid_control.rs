@@ -147,8 +147,8 @@ mod tests {
         assert_eq!(run(format!("uuid_broadcast {id} sleep::10 aleg")).await, "+OK Message sent\n");
         loop {
             let crate::bus::BusItem::Event(e) = sub.recv().await else { continue };
-            if let crate::event::EventKind::ExecuteComplete { app, data, .. } = &e.kind {
-                assert_eq!((app.as_str(), data.as_str()), ("sleep", "10"));
+            if let crate::event::EventKind::ExecuteComplete { exec, .. } = &e.kind {
+                assert_eq!((exec.app.as_str(), exec.data.as_str()), ("sleep", "10"));
                 break;
             }
         }

@@ -94,8 +94,8 @@ pub fn trace(events: &[Event], id: ChannelId) -> Vec<String> {
         .filter_map(|e| {
             let loc = &e.channel.as_ref()?.location;
             Some(match &e.kind {
-                EventKind::Execute { app, data, .. } => {
-                    format!("{}@{}:{} {app}({data})", loc.exten, loc.context, loc.priority)
+                EventKind::Execute { exec } => {
+                    format!("{}@{}:{} {}({})", loc.exten, loc.context, loc.priority, exec.app, exec.data)
                 }
                 EventKind::HangupHandlerPush { handler } => format!("push {handler}"),
                 EventKind::HangupHandlerPop { handler } => format!("pop {handler}"),

@@ -3,7 +3,7 @@
 
 use switchyard_core::command::{format_utc, uptime_parts};
 use switchyard_core::{
-    CallState, ChannelSnapshot, CodecInfo, Direction, DtmfPhase, Event, EventKind, Phase, Timestamp,
+    CallState, ChannelSnapshot, CodecInfo, Direction, DtmfPhase, Event, EventKind, Execution, Phase, Timestamp,
 };
 
 use super::channel_data;
@@ -53,12 +53,10 @@ pub fn translate(ev: &Event, ctx: &RenderContext) -> Vec<EslEvent> {
         }
         EventKind::ChannelAnswer => chan("CHANNEL_ANSWER", &[], &[]),
         EventKind::ChannelProgress => chan("CHANNEL_PROGRESS_MEDIA", &[], &[]),
-        EventKind::Execute { app, data, app_uuid } => {
-            chan("CHANNEL_EXECUTE", &[], &execute_headers(app, data, None, app_uuid))
-        }
-        EventKind::ExecuteComplete { app, data, app_uuid, response } => {
+        EventKind::Execute { exec } => chan("CHANNEL_EXECUTE", &[], &execute_headers(exec, None)),
+        EventKind::ExecuteComplete { exec, response } => {
             let response = if response.is_empty() { "_none_" } else { response.as_str() };
-            chan("CHANNEL_EXECUTE_COMPLETE", &[], &execute_headers(app, data, Some(response), app_uuid))
+            chan("CHANNEL_EXECUTE_COMPLETE", &[], &execute_headers(exec, Some(response)))
         }
         EventKind::HangupRequest { cause, .. } => {
             let post = if snap.is_some_and(|s| s.hangup_cause.is_none()) {
@@ -200,12 +198,13 @@ fn state_events(
     out
 }
 
-fn execute_headers(app: &str, data: &str, response: Option<&str>, app_uuid: &str) -> Vec<(&'static str, String)> {
-    let mut v = vec![("Application", app.to_owned()), ("Application-Data", data.to_owned())];
+fn execute_headers(exec: &Execution, response: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut v =
+        vec![("Application", exec.app.as_str().to_owned()), ("Application-Data", exec.data.as_str().to_owned())];
     if let Some(r) = response {
         v.push(("Application-Response", r.to_owned()));
     }
-    v.push(("Application-UUID", app_uuid.to_owned()));
+    v.push(("Application-UUID", exec.app_uuid.to_string()));
     v
 }
 

@@ -136,7 +136,7 @@ async fn wait_for_completion(
             continue;
         }
         match &ev.kind {
-            EventKind::ExecuteComplete { app_uuid: done, .. } if done == app_uuid => return ev.channel.clone(),
+            EventKind::ExecuteComplete { exec, .. } if exec.app_uuid == app_uuid => return ev.channel.clone(),
             EventKind::Hangup { .. } | EventKind::ChannelDestroy => return None,
             _ => {}
         }
