@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::cause::HangupCause;
@@ -35,7 +36,11 @@ pub struct NoSuchApp(pub String);
 
 /// Applications by lower-case name.
 #[derive(Default)]
-pub struct AppRegistry(parking_lot::RwLock<HashMap<String, Arc<dyn Application>>>);
+pub struct AppRegistry {
+    apps: parking_lot::RwLock<HashMap<String, Arc<dyn Application>>>,
+    /// Bumped by every `register`: what was looked up under an older generation may be stale.
+    generation: AtomicU64,
+}
 
 impl AppRegistry {
     /// A registry with the core's applications.
@@ -52,16 +57,23 @@ impl AppRegistry {
 
     /// Adds an application under all its names.
     pub fn register(&self, app: Arc<dyn Application>) {
-        let mut map = self.0.write();
+        let mut map = self.apps.write();
         for name in app.names() {
             map.insert(name.to_ascii_lowercase(), app.clone());
         }
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+
+    /// Changes whenever an application is registered: a dialplan may keep what `get` returned as
+    /// long as this stays the same.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Finds an application.
     pub fn get(&self, name: &str) -> Option<Arc<dyn Application>> {
         let mut buf = [0u8; 48];
-        let map = self.0.read();
+        let map = self.apps.read();
         match buf.get_mut(..name.len()) {
             // Application names are short: lower-case them on the stack (this runs at every priority).
             Some(lower) => {
@@ -75,7 +87,7 @@ impl AppRegistry {
 
     /// Registered names, sorted.
     pub fn names(&self) -> Vec<String> {
-        let mut v: Vec<_> = self.0.read().keys().cloned().collect();
+        let mut v: Vec<_> = self.apps.read().keys().cloned().collect();
         v.sort();
         v
     }
@@ -85,6 +97,17 @@ impl Channel {
     /// Runs application `name` with `args`, publishing `Execute`/`ExecuteComplete` around it.
     pub async fn execute(&mut self, name: &str, args: &str) -> Result<AppResult, NoSuchApp> {
         let app = self.switch().apps().get(name).ok_or_else(|| NoSuchApp(name.to_owned()))?;
+        // Consecutive priorities often run the same application: share its name then.
+        let name = match &self.current().location.app {
+            Some(previous) if *previous == *name => previous.clone(),
+            _ => SharedStr::from(name),
+        };
+        Ok(self.execute_app(&*app, name, args).await)
+    }
+
+    /// Runs `app` (already looked up, e.g. kept by a dialplan since `AppRegistry::generation` has not
+    /// changed) under the name `name` with `args`, publishing `Execute`/`ExecuteComplete` around it.
+    pub async fn execute_app(&mut self, app: &dyn Application, name: SharedStr, args: &str) -> AppResult {
         // FreeSWITCH's `app_uuid` variable (set by ESL `sendmsg` `Event-UUID`) names this execution once.
         let app_uuid = match self.current().variables.get("app_uuid").map(AppUuid::given) {
             Some(given) => {
@@ -93,12 +116,7 @@ impl Channel {
             }
             None => AppUuid::fresh(),
         };
-        // Consecutive priorities often run the same application: share its name then.
-        let app_name = match &self.current().location.app {
-            Some(previous) if *previous == *name => previous.clone(),
-            _ => SharedStr::from(name),
-        };
-        let exec = Arc::new(Execution { app: app_name, data: SharedStr::from(args), app_uuid });
+        let exec = Arc::new(Execution { app: name, data: SharedStr::from(args), app_uuid });
         let location = &mut self.current_mut().location;
         location.app = Some(exec.app.clone());
         location.app_data = exec.data.clone();
@@ -109,7 +127,7 @@ impl Channel {
             Err(_) => "_none_".to_owned(),
         };
         self.publish(EventKind::ExecuteComplete { exec, response });
-        Ok(result)
+        result
     }
 }
 

@@ -43,7 +43,8 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
         let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-        Timestamp(d.as_micros() as i64)
+        // Whole seconds and microseconds apart: no 128-bit arithmetic (this runs at every event).
+        Timestamp(d.as_secs() as i64 * 1_000_000 + i64::from(d.subsec_micros()))
     }
 }
 

@@ -17,15 +17,39 @@ const MAX_RECENT: u8 = 16;
 /// its string, and the strings stored are the ones `set_shared` returns (for the `VarSet` event).
 #[derive(Clone, Default)]
 pub struct Variables {
-    base: Arc<Vec<(SharedStr, SharedStr)>>,
+    base: Arc<Vec<Entry>>,
     recent: Option<Arc<Change>>,
     recent_len: u8,
     /// A name starting with `_` was set at some time (Asterisk's inheritance prefixes).
     underscored: bool,
+    /// One bit (`bit`) for each name in the list or the chain: a lookup of a name whose bit is
+    /// clear finds nothing without searching (most names looked up and not set, e.g. `app_uuid` at
+    /// every application, end there).
+    names: u64,
+}
+
+/// A hash of a name, kept next to it: a search compares hashes and reads the text of a stored name
+/// only when they are equal.
+fn name_hash(name: &str) -> u32 {
+    name.bytes().fold(name.len() as u32, |h, b| h.rotate_left(5) ^ u32::from(b)).wrapping_mul(0x9E37_79B9)
+}
+
+/// The bit of a name hash in `Variables::names`.
+fn bit(hash: u32) -> u64 {
+    1 << (hash >> 26)
+}
+
+/// A variable of the ordered list.
+#[derive(Clone)]
+struct Entry {
+    hash: u32,
+    name: SharedStr,
+    value: SharedStr,
 }
 
 /// One change not yet folded into the list: a value, or `None` for a removal.
 struct Change {
+    hash: u32,
     name: SharedStr,
     value: Option<SharedStr>,
     older: Option<Arc<Change>>,
@@ -39,14 +63,18 @@ impl Variables {
 
     /// The stored name and value of `name`: the name alone when its last change removed it.
     fn lookup(&self, name: &str) -> Option<(&SharedStr, Option<&SharedStr>)> {
+        let hash = name_hash(name);
+        if self.names & bit(hash) == 0 {
+            return None;
+        }
         let mut link = self.recent.as_deref();
         while let Some(change) = link {
-            if same(&change.name, name) {
+            if change.hash == hash && *change.name == *name {
                 return Some((&change.name, change.value.as_ref()));
             }
             link = change.older.as_deref();
         }
-        self.base.iter().find(|(k, _)| same(k, name)).map(|(k, v)| (k, Some(v)))
+        self.base.iter().find(|e| e.hash == hash && *e.name == *name).map(|e| (&e.name, Some(&e.value)))
     }
 
     /// Sets `name`, keeping its original position when it already exists. Setting the value it
@@ -91,8 +119,10 @@ impl Variables {
 
     fn push(&mut self, name: SharedStr, value: Option<SharedStr>) {
         self.underscored |= name.starts_with('_');
+        let hash = name_hash(&name);
+        self.names |= bit(hash);
         let older = self.recent.take();
-        self.recent = Some(Arc::new(Change { name, value, older }));
+        self.recent = Some(Arc::new(Change { hash, name, value, older }));
         self.recent_len += 1;
         if self.recent_len >= MAX_RECENT {
             self.fold();
@@ -110,16 +140,17 @@ impl Variables {
         self.recent_len = 0;
         let base = Arc::make_mut(&mut self.base);
         for change in changes.iter().rev() {
-            let pos = base.iter().position(|(k, _)| *k == change.name);
+            let pos = base.iter().position(|e| e.hash == change.hash && e.name == change.name);
             match (pos, &change.value) {
-                (Some(pos), Some(v)) => base[pos].1 = v.clone(),
+                (Some(pos), Some(v)) => base[pos].value = v.clone(),
                 (Some(pos), None) => {
                     base.remove(pos);
                 }
-                (None, Some(v)) => base.push((change.name.clone(), v.clone())),
+                (None, Some(v)) => base.push(Entry { hash: change.hash, name: change.name.clone(), value: v.clone() }),
                 (None, None) => {}
             }
         }
+        self.names = base.iter().fold(0, |bits, e| bits | bit(e.hash));
     }
 
     /// All variables in insertion order.
@@ -127,7 +158,7 @@ impl Variables {
         if self.recent.is_none() {
             return Iter::Listed(self.base.iter());
         }
-        let mut merged: Vec<(&str, &str)> = self.base.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut merged: Vec<(&str, &str)> = self.base.iter().map(|e| (e.name.as_str(), e.value.as_str())).collect();
         let mut changes = Vec::with_capacity(usize::from(self.recent_len));
         let mut link = self.recent.as_deref();
         while let Some(change) = link {
@@ -159,15 +190,9 @@ impl Variables {
     }
 }
 
-/// Name equality, checking length and first byte before comparing the rest: most names a lookup
-/// passes differ there, and a short comparison call per name is what a lookup costs.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
-}
-
 /// The iterator of `Variables::iter`: the list itself, or the list with the chain applied.
 enum Iter<'a> {
-    Listed(std::slice::Iter<'a, (SharedStr, SharedStr)>),
+    Listed(std::slice::Iter<'a, Entry>),
     Merged(std::vec::IntoIter<(&'a str, &'a str)>),
 }
 
@@ -175,7 +200,7 @@ impl<'a> Iterator for Iter<'a> {
     type Item = (&'a str, &'a str);
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            Self::Listed(it) => it.next().map(|(k, v)| (k.as_str(), v.as_str())),
+            Self::Listed(it) => it.next().map(|e| (e.name.as_str(), e.value.as_str())),
             Self::Merged(it) => it.next(),
         }
     }
@@ -296,6 +321,13 @@ mod tests {
             for (k, val) in &model {
                 assert_eq!(snap.get(k), Some(val.as_str()));
             }
+            for i in 0..7 {
+                let k = format!("k{i}");
+                if !model.iter().any(|(n, _)| *n == k) {
+                    assert_eq!(snap.get(&k), None, "{k} was removed");
+                }
+            }
+            assert_eq!(snap.get("app_uuid"), None);
         }
     }
 

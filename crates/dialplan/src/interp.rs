@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use switchyard_core::{Channel, HangupCause, Interrupted};
+use switchyard_core::app::Application;
+use switchyard_core::{Channel, HangupCause, Interrupted, SharedStr};
 
 use crate::engine::Engine;
-use crate::ir::Step;
+use crate::ir::{Priority, Step};
 use crate::state::{jump, pc};
-use crate::subst::substitute;
+use crate::subst::fill;
 
 /// How a run of the loop ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -111,7 +112,7 @@ async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
         let (ctx, exten) = (loc.context.clone(), loc.exten.clone());
         return missing(engine, chan, &ctx, &exten, number);
     };
-    let args = substitute(engine, chan, &prio.template).await;
+    let args = fill(engine, chan, &prio.template).await;
     pc(chan).jumped = false;
     let loc = &chan.current().location;
     tracing::debug!(
@@ -121,22 +122,51 @@ async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
         prio.app,
         chan.current().name,
     );
-    match chan.execute(&prio.app, &args).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(Interrupted::HungUp(_))) => return Some(End::HungUp),
-        Ok(Err(Interrupted::Redirected { context, exten, priority })) => {
+    let Some((name, app)) = application(chan, prio) else {
+        let (file, line) = (&prio.source.file, prio.source.line);
+        tracing::warn!(channel = %chan.current().name, "no application '{}' ({file}:{line})", prio.app);
+        chan.request_hangup(HangupCause::NORMAL_CLEARING, "no such application");
+        return Some(End::HungUp);
+    };
+    match chan.execute_app(app.get(), name, &args).await {
+        Ok(_) => {}
+        Err(Interrupted::HungUp(_)) => return Some(End::HungUp),
+        Err(Interrupted::Redirected { context, exten, priority }) => {
             return follow_redirect(engine, chan, &context, &exten, priority);
-        }
-        Err(no_app) => {
-            tracing::warn!(channel = %chan.current().name, "{no_app} ({}:{})", prio.source.file, prio.source.line);
-            chan.request_hangup(HangupCause::NORMAL_CLEARING, "no such application");
-            return Some(End::HungUp);
         }
     }
     if !pc(chan).jumped {
         chan.current_mut().location.priority = number + 1;
     }
     None
+}
+
+/// An application kept by the priority, or just looked up.
+enum Held<'p> {
+    Kept(&'p dyn Application),
+    Found(Arc<dyn Application>),
+}
+
+impl Held<'_> {
+    fn get(&self) -> &dyn Application {
+        match self {
+            Self::Kept(app) => *app,
+            Self::Found(app) => &**app,
+        }
+    }
+}
+
+/// The priority's application and its name: as resolved at an earlier run unless applications were
+/// registered since, else looked up (and kept). None when there is no such application.
+fn application<'p>(chan: &Channel, prio: &'p Priority) -> Option<(SharedStr, Held<'p>)> {
+    let generation = chan.switch().apps().generation();
+    if let Some((name, app)) = prio.resolved.get(generation) {
+        return Some((name.clone(), Held::Kept(app)));
+    }
+    let found = chan.switch().apps().get(&prio.app)?;
+    let name = SharedStr::from(prio.app.as_str());
+    prio.resolved.set(generation, name.clone(), found.clone());
+    Some((name, Held::Found(found)))
 }
 
 /// Moves the channel where a redirect sends it. The redirect to `T` that `TIMEOUT(absolute)` scheduled

@@ -2,7 +2,10 @@
 //! match), priorities with labels, includes and globals. Built once at load, then read-only.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use switchyard_core::SharedStr;
+use switchyard_core::app::Application;
 
 use crate::pattern::{Pattern, compare};
 use crate::template::Template;
@@ -31,6 +34,41 @@ pub struct Priority {
     pub template: Template,
     /// Where it was defined.
     pub source: Source,
+    /// The application, once looked up (see `ResolvedApp`).
+    pub resolved: ResolvedApp,
+}
+
+/// A priority's application as the registry gave it at the priority's first run, with its name as
+/// a shared string: later runs skip the lookup while `AppRegistry::generation` is unchanged.
+#[derive(Default)]
+pub struct ResolvedApp(OnceLock<(u64, SharedStr, Arc<dyn Application>)>);
+
+impl ResolvedApp {
+    /// The application and its name if resolved under `generation`.
+    pub fn get(&self, generation: u64) -> Option<(&SharedStr, &dyn Application)> {
+        match self.0.get() {
+            Some((g, name, app)) if *g == generation => Some((name, &**app)),
+            _ => None,
+        }
+    }
+
+    /// Keeps `app`, resolved under `generation` (the first one kept stays).
+    pub fn set(&self, generation: u64, name: SharedStr, app: Arc<dyn Application>) {
+        let _ = self.0.set((generation, name, app));
+    }
+}
+
+impl Clone for ResolvedApp {
+    /// A copy resolves again (it may be used with another registry).
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl std::fmt::Debug for ResolvedApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "ResolvedApp(resolved)" } else { "ResolvedApp(-)" })
+    }
 }
 
 /// An extension: a name or pattern, an optional caller-id pattern, its priorities.

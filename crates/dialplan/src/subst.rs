@@ -16,8 +16,9 @@ pub(crate) fn substitute<'a>(engine: &'a Arc<Engine>, chan: &'a mut Channel, t: 
     Box::pin(fill(engine, chan, t))
 }
 
-/// One level of `t`; nested templates go through `nested`.
-async fn fill(engine: &Arc<Engine>, chan: &mut Channel, t: &Template) -> String {
+/// One level of `t`; nested templates go through `nested`. Not boxed: the interpreter's step
+/// awaits it directly (`substitute` boxes it for recursion).
+pub(crate) async fn fill(engine: &Arc<Engine>, chan: &mut Channel, t: &Template) -> String {
     if let Some(lit) = t.as_literal() {
         return lit.to_owned();
     }

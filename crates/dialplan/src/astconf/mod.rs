@@ -203,6 +203,7 @@ impl Builder {
             app: line.app,
             args: line.args,
             source,
+            resolved: Default::default(),
         };
         let ext = self.plan.contexts.get_mut(ctx).expect("current context exists").extension_mut(&name, cid.as_deref());
         if ext.priorities.contains_key(&number) {

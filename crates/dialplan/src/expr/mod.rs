@@ -13,7 +13,7 @@ pub use parser::ExprError;
 
 /// Evaluates expression text (already substituted) to its result text, as Asterisk prints it.
 pub fn evaluate(text: &str) -> Result<String, ExprError> {
-    let tokens = lexer::tokens(text)?;
-    let v = parser::Parser::new(&tokens).parse()?;
+    let mut tokens = lexer::tokens(text)?;
+    let v = parser::Parser::new(&mut tokens).parse()?;
     Ok(v.into_string())
 }

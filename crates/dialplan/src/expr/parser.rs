@@ -13,7 +13,8 @@ pub enum ExprError {
 }
 
 pub(super) struct Parser<'a> {
-    toks: &'a [Tok],
+    /// The tokens; `primary` takes each one out as it consumes it (nothing looks back).
+    toks: &'a mut [Tok],
     pos: usize,
     depth: usize,
 }
@@ -25,7 +26,7 @@ const LEVELS: [&[&str]; 5] =
     [&["|", "||"], &["&", "&&"], &["=", "==", "!=", "<", ">", "<=", ">="], &["+", "-"], &["*", "/", "%"]];
 
 impl<'a> Parser<'a> {
-    pub fn new(toks: &'a [Tok]) -> Self {
+    pub fn new(toks: &'a mut [Tok]) -> Self {
         Self { toks, pos: 0, depth: 0 }
     }
 
@@ -121,7 +122,8 @@ impl<'a> Parser<'a> {
     }
 
     fn primary(&mut self) -> Result<Val, ExprError> {
-        let tok = self.toks.get(self.pos).cloned().ok_or_else(|| ExprError::Syntax("unexpected end".into()))?;
+        let slot = self.toks.get_mut(self.pos).ok_or_else(|| ExprError::Syntax("unexpected end".into()))?;
+        let tok = std::mem::replace(slot, Tok::Op(""));
         self.pos += 1;
         match tok {
             Tok::Op("(") => {
