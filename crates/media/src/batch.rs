@@ -55,6 +55,12 @@ impl RecvBatch {
     /// Receives what is queued, up to the capacity, without waiting. Returns how many arrived (an
     /// error of kind `WouldBlock` when none was queued).
     pub fn recv(&mut self, socket: &impl AsRawFd) -> std::io::Result<usize> {
+        if self.timestamps {
+            // The kernel shrinks each header's control length to what it used and nix does not
+            // restore it: fresh headers keep room for every datagram's timestamp.
+            let cmsg = nix::cmsg_space!(nix::sys::time::TimeSpec);
+            self.headers = MultiHeaders::preallocate(self.slots.len(), Some(cmsg));
+        }
         let Self { slots, received, headers, timestamps } = self;
         received.clear();
         let mut iovs: Vec<[IoSliceMut<'_>; 1]> = slots.iter_mut().map(|s| [IoSliceMut::new(&mut s[..])]).collect();
