@@ -12,7 +12,6 @@ use switchyard_core::ChannelHandle;
 use switchyard_core::media::{FRAME_SAMPLES, PlayOutcome, RecordLeg};
 use switchyard_core::tech::RemoteAction;
 use tokio::io::Interest;
-use tokio::net::UdpSocket;
 use tokio::time::{Instant, MissedTickBehavior, interval, interval_at};
 
 use crate::batch::RecvBatch;
@@ -20,7 +19,7 @@ use crate::codec::Codec;
 use crate::dtmf::{DtmfSender, DtmfSignal};
 use crate::jitter::Frame;
 use crate::rtp::{self, RtpPacket};
-use crate::session::{Counters, Shared, State};
+use crate::session::{Counters, Shared, Sock, State};
 
 /// Datagrams taken per `recvmmsg` (a leg gets 50 packets/s: one per wake-up is the rule).
 const RECV_BATCH: usize = 8;
@@ -43,7 +42,7 @@ struct Ready {
 /// Runs until the session is closed. One hand-written poll per wake-up: the sockets' readiness is
 /// polled in place (no waiter registered and removed per packet) and the wake-up notification stays
 /// registered across iterations.
-pub(crate) async fn run(shared: Arc<Shared>, rtp: Arc<UdpSocket>, rtcp: Arc<UdpSocket>) {
+pub(crate) async fn run(shared: Arc<Shared>, rtp: Arc<Sock>, rtcp: Arc<Sock>) {
     let mut tick = interval(PTIME);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut rtcp_tick = interval_at(Instant::now() + RTCP_INTERVAL, RTCP_INTERVAL);
@@ -57,13 +56,13 @@ pub(crate) async fn run(shared: Arc<Shared>, rtp: Arc<UdpSocket>, rtcp: Arc<UdpS
         ticking = want;
         let ready = std::future::poll_fn(|cx| {
             let mut r = Ready::default();
-            match rtp.poll_recv_ready(cx) {
-                Poll::Ready(Ok(())) => r.rtp = true,
+            match rtp.poll_read_ready(cx) {
+                Poll::Ready(Ok(_)) => r.rtp = true,
                 Poll::Ready(Err(_)) => r.failed = true,
                 Poll::Pending => {}
             }
-            match rtcp.poll_recv_ready(cx) {
-                Poll::Ready(Ok(())) => r.rtcp = true,
+            match rtcp.poll_read_ready(cx) {
+                Poll::Ready(Ok(_)) => r.rtcp = true,
                 Poll::Ready(Err(_)) => r.failed = true,
                 Poll::Pending => {}
             }
@@ -105,11 +104,11 @@ thread_local! {
 /// Takes what is queued on `sock` in `recvmmsg` batches and hands each datagram to `each`. A batch
 /// that comes back short means the queue was empty: the socket's readiness is then cleared without
 /// the extra empty read (tokio keeps it if a datagram arrived meanwhile).
-fn drain(sock: &UdpSocket, mut each: impl FnMut(&mut [u8], SocketAddr)) {
+fn drain(sock: &Sock, mut each: impl FnMut(&mut [u8], SocketAddr)) {
     BATCH.with_borrow_mut(|batch| {
         for _ in 0..DRAIN_ROUNDS {
-            let round = sock.try_io(Interest::READABLE, || {
-                let n = batch.recv(sock)?;
+            let round = sock.try_io(Interest::READABLE, |inner| {
+                let n = batch.recv(inner)?;
                 for i in 0..n {
                     let (buf, meta) = batch.get(i);
                     if let Some(from) = meta.from {
@@ -122,7 +121,7 @@ fn drain(sock: &UdpSocket, mut each: impl FnMut(&mut [u8], SocketAddr)) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
                 Err(e) => {
-                    tracing::debug!("RTP receive on {:?}: {e}", sock.local_addr());
+                    tracing::debug!("RTP receive on {:?}: {e}", sock.get_ref().local_addr());
                     return;
                 }
             }
@@ -130,8 +129,8 @@ fn drain(sock: &UdpSocket, mut each: impl FnMut(&mut [u8], SocketAddr)) {
     });
 }
 
-fn drain_rtcp(shared: &Shared, sock: &UdpSocket) {
-    let local = sock.local_addr().unwrap_or(shared.local);
+fn drain_rtcp(shared: &Shared, sock: &Sock) {
+    let local = sock.get_ref().local_addr().unwrap_or(shared.local);
     drain(sock, |buf, from| crate::rtcp_session::on_datagram(shared, local, buf, from));
 }
 
@@ -232,7 +231,7 @@ fn forward(peer: &Shared, buf: &mut [u8], pkt: &RtpPacket, is_dtmf: bool, from_c
 /// Sends `datagram` to `to` or the session's remote.
 pub(crate) fn send(st: &State, counters: &Counters, datagram: &[u8], to: Option<SocketAddr>) {
     let (Some(sock), Some(remote)) = (st.sock.as_ref(), to.or(st.remote)) else { return };
-    match sock.try_send_to(datagram, remote) {
+    match sock.get_ref().send_to(datagram, remote) {
         Ok(n) => {
             Counters::add(&counters.packets_sent, 1);
             Counters::add(&counters.bytes_sent, n as u64);

@@ -9,10 +9,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use switchyard_core::rtcp::{RtcpReport, RtcpSenderInfo};
 use switchyard_core::{ChannelCommand, EventKind};
-use tokio::net::UdpSocket;
 
 use crate::rtcp;
-use crate::session::{Counters, Shared, State};
+use crate::session::{Counters, Shared, Sock, State};
 
 /// Seconds from 1900 (NTP epoch) to 1970.
 const NTP_UNIX_OFFSET: u64 = 2_208_988_800;
@@ -30,7 +29,7 @@ pub fn ntp_time(now: SystemTime) -> u64 {
 }
 
 /// Sends our report (an SR once we have sent RTP, else an RR; a block once we have received RTP).
-pub(crate) fn send_report(shared: &Shared, sock: &UdpSocket) {
+pub(crate) fn send_report(shared: &Shared, sock: &Sock) {
     let packets = shared.counters.packets_sent.load(Ordering::Relaxed);
     let octets = shared.counters.bytes_sent.load(Ordering::Relaxed).saturating_sub(RTP_HEADER * packets);
     let mut st = shared.state.lock();
@@ -51,11 +50,11 @@ pub(crate) fn send_report(shared: &Shared, sock: &UdpSocket) {
     let blocks: Vec<_> = block.into_iter().collect();
     let mut out = Vec::with_capacity(96);
     rtcp::write_compound(ssrc, sender.as_ref(), &blocks, &format!("switchyard@{}", shared.local.ip()), &mut out);
-    if sock.try_send_to(&out, to).is_err() {
+    if sock.get_ref().send_to(&out, to).is_err() {
         return;
     }
     Counters::add(&shared.counters.rtcp_sent, 1);
-    let local = sock.local_addr().unwrap_or(shared.local);
+    let local = sock.get_ref().local_addr().unwrap_or(shared.local);
     publish(&st, true, RtcpReport { local, remote: to, ssrc, sender, blocks });
 }
 

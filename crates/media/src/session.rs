@@ -9,7 +9,8 @@ use std::sync::{Arc, Weak};
 use parking_lot::Mutex;
 use switchyard_core::ChannelHandle;
 use switchyard_core::media::{MediaPort, PlayOutcome, RecordLeg, RecordSink};
-use tokio::net::UdpSocket;
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
 use tokio::sync::{Notify, oneshot};
 
 use crate::codec::Codec;
@@ -17,6 +18,23 @@ use crate::dtmf::{DtmfReceiver, DtmfSender};
 use crate::jitter::JitterBuffer;
 use crate::packetizer::RtpTx;
 use crate::rtcp_stats::ReceiveStats;
+
+/// A session's UDP socket, registered with its thread's reactor for readability only. Sends go
+/// straight to the socket (a full buffer drops the packet, as RTP may): with write interest
+/// registered, every datagram sent would raise a write-readiness event on the reactor that owns the
+/// socket, waking that media thread for nothing.
+pub(crate) type Sock = AsyncFd<std::net::UdpSocket>;
+
+/// Registers `socket` for readability with the current runtime's reactor.
+#[allow(unsafe_code)]
+fn register(socket: std::net::UdpSocket) -> std::io::Result<Sock> {
+    // SAFETY: `register_with_interest` needs the descriptor that `as_raw_fd` returns to stay open and
+    // refer to the same socket for the AsyncFd's whole life. A `std::net::UdpSocket` owns its
+    // descriptor (an `OwnedFd`), never changes it and closes it only when dropped; the AsyncFd owns
+    // the socket and only lends `&UdpSocket` out (`get_ref`), so the socket, and with it the
+    // descriptor, lives exactly as long as the AsyncFd.
+    unsafe { AsyncFd::register_with_interest(socket, Interest::READABLE) }.map_err(std::io::Error::from)
+}
 
 /// Packet and byte counters of a session.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -98,7 +116,7 @@ pub(crate) struct Recording {
 
 /// Mutable session state (one short lock per packet or tick).
 pub(crate) struct State {
-    pub sock: Option<Arc<UdpSocket>>,
+    pub sock: Option<Arc<Sock>>,
     pub remote: Option<SocketAddr>,
     pub codec: Codec,
     pub payload_type: u8,
@@ -178,8 +196,8 @@ pub struct RtpSession {
 impl RtpSession {
     pub(crate) fn start(rtp: std::net::UdpSocket, rtcp: std::net::UdpSocket) -> std::io::Result<Self> {
         let local = rtp.local_addr()?;
-        let rtp = Arc::new(UdpSocket::from_std(rtp)?);
-        let rtcp = Arc::new(UdpSocket::from_std(rtcp)?);
+        let rtp = Arc::new(register(rtp)?);
+        let rtcp = Arc::new(register(rtcp)?);
         let state = State {
             sock: Some(rtp.clone()),
             remote: None,

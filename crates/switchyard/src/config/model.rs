@@ -324,13 +324,14 @@ pub struct MediaConfig {
     /// Where relative `Record`/`record`/`record_session`/`uuid_record` paths are written.
     pub recordings_dir: PathBuf,
     /// Threads dedicated to RTP (each call leg's packets are handled by one of them); 0 runs RTP on
-    /// the threads that also run signalling and control. Default: half the CPU cores, at least one.
+    /// the threads that also run signalling and control. Default: one per CPU core.
     pub rtp_threads: usize,
 }
 
-/// Half the CPU cores, at least one: RTP gets its own threads and leaves the rest to signalling.
+/// One media thread per CPU core: a relayed packet costs mostly kernel time, and one thread per core
+/// lets every core take its share (an idle media thread costs nothing).
 pub fn default_rtp_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 impl Default for MediaConfig {
