@@ -117,6 +117,15 @@ mod tests {
     }
 
     #[test]
+    fn rtp_threads_default_to_one_per_core_and_zero_shares_the_main_runtime() {
+        let cores = std::thread::available_parallelism().unwrap().get();
+        assert_eq!(parse_str("", "t.toml").unwrap().media.rtp_threads, cores);
+        assert_eq!(parse_str("[media]\nrtp_threads = 0\n", "t.toml").unwrap().media.rtp_threads, 0);
+        let err = parse_str("[media]\nrtp_threads = -1\n", "t.toml").unwrap_err().to_string();
+        assert!(err.contains("t.toml:2"), "{err}");
+    }
+
+    #[test]
     fn missing_keys_in_a_present_section_take_their_defaults() {
         let text = "[ami]\nenabled = false\n[[ami.users]]\nusername = \"u\"\nsecret = \"s\"\n\
                     [[sip.users]]\nusername = \"1000\"\npassword = \"p\"\n";
