@@ -245,3 +245,28 @@ def esl_watch(switchyard):
     yield make
     for w in watches:
         w.close()
+
+
+@pytest.fixture
+def trunk_registrar(switchyard, ami_watch):
+    """SIPp plays the carrier's registrar on the trunk port (trunk_registrar.xml: a 401 challenge, then
+    SIPp checks our digest itself) for one REGISTER; `register()` waits for it and returns the AMI
+    `Registry` event that follows. SIPp's messages stay in the work directory (`*_messages.log`)."""
+
+    def register():
+        carrier = subprocess.Popen(
+            ["sipp", "-sf", str(SCENARIOS / "trunk_registrar.xml"), "-i", "127.0.0.1",
+             "-p", str(switchyard.trunk_port), "-m", "1", "-nostdin", "-timeout", "20s", "-trace_err", "-trace_msg"],
+            cwd=switchyard.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            # The switch began registering at start; SIPp picks up a retransmission of that REGISTER.
+            registry = ami_watch.event("Registry", timeout=25)
+            errors = lambda: "".join(p.read_text() for p in switchyard.workdir.glob("*_errors.log"))  # noqa: E731
+            assert carrier.wait(timeout=25) == 0, errors()
+        finally:
+            if carrier.poll() is None:
+                carrier.kill()
+        return registry
+
+    return register

@@ -2,11 +2,6 @@
 (SIPp plays the registrar and checks our digest), and the Request-URI, To and the reported domain keep
 the name, as FreeSWITCH's gateway and Asterisk's Registry show the configured host."""
 
-import subprocess
-from pathlib import Path
-
-SCENARIOS = Path(__file__).resolve().parent / "scenarios"
-
 SIP_EXTRA = """
 [[sip.trunks]]
 name = "upstream"
@@ -19,19 +14,9 @@ register_expires = 300
 """
 
 
-def test_trunk_registration_by_host_name(switchyard, ami_watch, esl_watch):
+def test_trunk_registration_by_host_name(switchyard, trunk_registrar, esl_watch):
     watch = esl_watch("CUSTOM sofia::gateway_state")
-    carrier = subprocess.Popen(
-        ["sipp", "-sf", str(SCENARIOS / "trunk_registrar.xml"), "-i", "127.0.0.1", "-p", str(switchyard.trunk_port),
-         "-m", "1", "-nostdin", "-timeout", "20s", "-trace_err", "-trace_msg"],
-        cwd=switchyard.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        registry = ami_watch.event("Registry", timeout=25)
-        assert carrier.wait(timeout=25) == 0, "".join(p.read_text() for p in switchyard.workdir.glob("*_errors.log"))
-    finally:
-        if carrier.poll() is None:
-            carrier.kill()
+    registry = trunk_registrar()
     assert registry["Status"] == "Registered", registry
     assert registry["Domain"] == f"sip:localhost:{switchyard.trunk_port}"
     assert registry["Username"] == f"sip:trunkuser@localhost:{switchyard.trunk_port}"
