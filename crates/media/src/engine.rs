@@ -68,7 +68,7 @@ impl MediaEngine {
         for _ in 0..pairs {
             let port = self.next_candidate(start, end);
             if let Ok(pair) = self.bind_pair(port) {
-                let _guard = self.0.runtimes.pick().enter();
+                let _guard = self.0.runtimes.handle().enter();
                 return Ok(RtpSession::start(pair.0, pair.1)?);
             }
         }

@@ -1,54 +1,55 @@
-//! Dedicated media threads: each runs a single-threaded tokio runtime, and every RTP session lives on
-//! one of them for its whole life, so a packet is received, relayed and sent by one thread with no
-//! work stealing, no waking of parked workers and no task migration.
+//! Dedicated media threads: RTP sessions run on a runtime of their own (work-stealing over
+//! `threads` workers), so relaying never waits behind signalling or dialplan work, and a worker the
+//! kernel preempts has its sessions taken over by the others.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::runtime::{Handle, Runtime};
 
-use tokio::runtime::Handle;
-use tokio::sync::oneshot;
-
-/// Where sessions run: the runtime the engine was started on, or a pool of media threads.
+/// Where sessions run: the runtime the engine was started on, or the media runtime.
 pub(crate) enum Runtimes {
     /// Sessions are tasks of the caller's runtime.
     Shared(Handle),
-    /// Sessions are spread round robin over dedicated threads; dropping this stops them.
-    Dedicated { handles: Vec<Handle>, next: AtomicUsize, _stop: Vec<oneshot::Sender<()>> },
+    /// Sessions are tasks of the engine's own runtime (dropped with the engine, off any async context).
+    Dedicated(Option<Runtime>),
 }
 
 impl Runtimes {
-    /// `threads` = 0: the current runtime; otherwise that many media threads.
+    /// `threads` = 0: the current runtime; otherwise a runtime with that many media workers.
     pub(crate) fn start(threads: usize) -> std::io::Result<Option<Runtimes>> {
         if threads == 0 {
             return Ok(Handle::try_current().ok().map(Runtimes::Shared));
         }
-        let mut handles = Vec::with_capacity(threads);
-        let mut stops = Vec::with_capacity(threads);
-        for i in 0..threads {
-            let (handle, stop) = spawn_thread(i)?;
-            handles.push(handle);
-            stops.push(stop);
-        }
-        Ok(Some(Runtimes::Dedicated { handles, next: AtomicUsize::new(0), _stop: stops }))
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name_fn(media_thread_name)
+            .enable_all()
+            .build()?;
+        Ok(Some(Runtimes::Dedicated(Some(runtime))))
     }
 
-    /// The runtime the next session goes to.
-    pub(crate) fn pick(&self) -> &Handle {
+    /// The runtime sessions go to.
+    pub(crate) fn handle(&self) -> &Handle {
         match self {
             Runtimes::Shared(h) => h,
-            Runtimes::Dedicated { handles, next, .. } => &handles[next.fetch_add(1, Ordering::Relaxed) % handles.len()],
+            Runtimes::Dedicated(rt) => rt.as_ref().expect("media runtime present until drop").handle(),
         }
     }
 }
 
-/// Starts media thread `i`; it runs until the returned sender is dropped.
-fn spawn_thread(i: usize) -> std::io::Result<(Handle, oneshot::Sender<()>)> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let handle = runtime.handle().clone();
-    let (stop, stopped) = oneshot::channel::<()>();
-    std::thread::Builder::new().name(format!("media-{i}")).spawn(move || {
-        let _ = runtime.block_on(stopped);
-    })?;
-    Ok((handle, stop))
+impl Drop for Runtimes {
+    fn drop(&mut self) {
+        // A runtime may not be dropped inside another's async context: let it go in the background.
+        if let Runtimes::Dedicated(rt) = self
+            && let Some(rt) = rt.take()
+        {
+            rt.shutdown_background();
+        }
+    }
+}
+
+fn media_thread_name() -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!("media-{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 #[cfg(test)]
@@ -56,18 +57,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sessions_are_spread_round_robin_over_the_threads() {
-        let Some(rt) = Runtimes::start(2).unwrap() else { panic!("no runtimes") };
-        let names: Vec<String> = (0..4)
-            .map(|_| {
-                let (tx, rx) = std::sync::mpsc::channel();
-                rt.pick().spawn(async move {
-                    let _ = tx.send(std::thread::current().name().unwrap_or_default().to_owned());
-                });
-                rx.recv().unwrap()
-            })
-            .collect();
-        assert_eq!(names, ["media-0", "media-1", "media-0", "media-1"]);
+    fn sessions_run_on_the_media_threads() {
+        let Some(rt) = Runtimes::start(2).unwrap() else { panic!("no runtime") };
+        let (tx, rx) = std::sync::mpsc::channel();
+        rt.handle().spawn(async move {
+            let _ = tx.send(std::thread::current().name().unwrap_or_default().to_owned());
+        });
+        assert!(rx.recv().unwrap().starts_with("media-"));
+    }
+
+    #[tokio::test]
+    async fn a_media_runtime_can_be_dropped_inside_another_runtime() {
+        let rt = Runtimes::start(1).unwrap().unwrap();
+        drop(rt);
     }
 
     #[test]
