@@ -24,11 +24,20 @@ pub struct MediaConfig {
     /// Dedicated media threads sessions are spread over; 0 runs them on the runtime that starts the
     /// engine.
     pub threads: usize,
+    /// Run the media threads at real-time round-robin priority (needs root or CAP_SYS_NICE; refused
+    /// otherwise with a warning).
+    pub realtime: bool,
 }
 
 impl Default for MediaConfig {
     fn default() -> Self {
-        Self { bind_ip: IpAddr::V4(Ipv4Addr::LOCALHOST), ports: 20000..=30000, socket_buffer: 4 << 20, threads: 0 }
+        Self {
+            bind_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            ports: 20000..=30000,
+            socket_buffer: 4 << 20,
+            threads: 0,
+            realtime: false,
+        }
     }
 }
 
@@ -50,7 +59,7 @@ impl MediaEngine {
         if start % 2 != 0 || end <= start {
             return Err(MediaError::BadRange(config.ports.clone()));
         }
-        let runtimes = Runtimes::start(config.threads)?.ok_or(MediaError::NoRuntime)?;
+        let runtimes = Runtimes::start(config.threads, config.realtime)?.ok_or(MediaError::NoRuntime)?;
         let next_port = Mutex::new(start);
         Ok(MediaEngine(Arc::new(EngineInner { config, runtimes, next_port })))
     }

@@ -13,16 +13,22 @@ pub(crate) enum Runtimes {
 }
 
 impl Runtimes {
-    /// `threads` = 0: the current runtime; otherwise a runtime with that many media workers.
-    pub(crate) fn start(threads: usize) -> std::io::Result<Option<Runtimes>> {
+    /// `threads` = 0: the current runtime; otherwise a runtime with that many media workers, at
+    /// real-time round-robin priority when `realtime` (and the system allows it).
+    pub(crate) fn start(threads: usize, realtime: bool) -> std::io::Result<Option<Runtimes>> {
         if threads == 0 {
             return Ok(Handle::try_current().ok().map(Runtimes::Shared));
         }
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(threads)
-            .thread_name_fn(media_thread_name)
-            .enable_all()
-            .build()?;
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(threads).thread_name_fn(media_thread_name).enable_all();
+        if realtime {
+            builder.on_thread_start(|| {
+                if let Err(e) = set_realtime() {
+                    tracing::warn!("media thread stays at normal priority: real-time round robin refused ({e:?})");
+                }
+            });
+        }
+        let runtime = builder.build()?;
         Ok(Some(Runtimes::Dedicated(Some(runtime))))
     }
 
@@ -46,6 +52,14 @@ impl Drop for Runtimes {
     }
 }
 
+/// Real-time round robin at the lowest real-time priority (what `chrt -r 1` gives): above every
+/// ordinary process, below the kernel's own real-time threads.
+pub fn set_realtime() -> Result<(), thread_priority::Error> {
+    use thread_priority::{RealtimeThreadSchedulePolicy, ThreadPriority, ThreadSchedulePolicy};
+    let policy = ThreadSchedulePolicy::Realtime(RealtimeThreadSchedulePolicy::RoundRobin);
+    thread_priority::set_thread_priority_and_policy(thread_priority::thread_native_id(), ThreadPriority::Min, policy)
+}
+
 fn media_thread_name() -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -58,7 +72,7 @@ mod tests {
 
     #[test]
     fn sessions_run_on_the_media_threads() {
-        let Some(rt) = Runtimes::start(2).unwrap() else { panic!("no runtime") };
+        let Some(rt) = Runtimes::start(2, false).unwrap() else { panic!("no runtime") };
         let (tx, rx) = std::sync::mpsc::channel();
         rt.handle().spawn(async move {
             let _ = tx.send(std::thread::current().name().unwrap_or_default().to_owned());
@@ -68,12 +82,25 @@ mod tests {
 
     #[tokio::test]
     async fn a_media_runtime_can_be_dropped_inside_another_runtime() {
-        let rt = Runtimes::start(1).unwrap().unwrap();
+        let rt = Runtimes::start(1, false).unwrap().unwrap();
         drop(rt);
     }
 
     #[test]
+    fn realtime_media_threads_run_round_robin_where_the_system_allows_it() {
+        use thread_priority::{RealtimeThreadSchedulePolicy, ThreadSchedulePolicy};
+        let allowed = std::thread::spawn(|| set_realtime().is_ok()).join().unwrap();
+        let rt = Runtimes::start(1, true).unwrap().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        rt.handle().spawn(async move {
+            let _ = tx.send(thread_priority::unix::thread_schedule_policy().unwrap());
+        });
+        let round_robin = ThreadSchedulePolicy::Realtime(RealtimeThreadSchedulePolicy::RoundRobin);
+        assert_eq!(rx.recv().unwrap() == round_robin, allowed);
+    }
+
+    #[test]
     fn zero_threads_outside_a_runtime_is_none() {
-        assert!(Runtimes::start(0).unwrap().is_none());
+        assert!(Runtimes::start(0, false).unwrap().is_none());
     }
 }

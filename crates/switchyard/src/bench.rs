@@ -68,6 +68,10 @@ pub enum BenchKind {
         /// The switch's `[media] rtp_threads` (default: its own default).
         #[arg(long)]
         rtp_threads: Option<usize>,
+        /// Generator thread and the switch's media threads at real-time round-robin priority
+        /// (`[media] rtp_realtime`), as `chrt -r 1` would run them.
+        #[arg(long)]
+        realtime: bool,
     },
     /// Manager interface: event fan-out to many sessions, publish-to-socket latency, async Originate rate.
     Ami {
@@ -97,10 +101,10 @@ pub fn run(kind: BenchKind) -> anyhow::Result<ExitCode> {
         BenchKind::Esl { listeners, events, api_calls, originates } => {
             rt.block_on(crate::bench_esl::run(listeners.max(1), events.max(1), api_calls.max(1), originates.max(1)))?
         }
-        BenchKind::Media { calls, rate, duration, rtp_threads } => {
+        BenchKind::Media { calls, rate, duration, rtp_threads, realtime } => {
             let duration = duration.min(Duration::from_secs(60));
-            let bench =
-                crate::bench_media::MediaBench { calls: calls.max(1), rate: rate.max(1), duration, rtp_threads };
+            let (calls, rate) = (calls.max(1), rate.max(1));
+            let bench = crate::bench_media::MediaBench { calls, rate, duration, rtp_threads, realtime };
             rt.block_on(crate::bench_media::run(bench))?
         }
         BenchKind::Ami { sessions, events, rate, originates } => {

@@ -35,12 +35,14 @@ pub struct MediaBench {
     pub duration: Duration,
     /// The switch's `[media] rtp_threads`, if not its default.
     pub rtp_threads: Option<usize>,
+    /// Generator and media threads at real-time round-robin priority.
+    pub realtime: bool,
 }
 
 /// Runs the benchmark; returns the report.
 pub async fn run(b: MediaBench) -> anyhow::Result<String> {
     let uas_sock = UdpSocket::bind("127.0.0.1:0").await?;
-    let switch = ChildSwitch::start(uas_sock.local_addr()?.port(), b.calls, b.rtp_threads).await?;
+    let switch = ChildSwitch::start(uas_sock.local_addr()?.port(), b.calls, b.rtp_threads, b.realtime).await?;
     let sockets = Sockets::bind()?;
     for s in [&sockets.a, &sockets.b] {
         server::grow_buffers(s);
@@ -56,7 +58,7 @@ pub async fn run(b: MediaBench) -> anyhow::Result<String> {
     let b_legs = tally.lock().rtp.clone();
     let streams = streams(&placed.rtp, &b_legs);
     let max_id = streams.len() as u32;
-    let load = Load::start(sockets, streams.clone(), max_id)?;
+    let load = Load::start(sockets, streams.clone(), max_id, b.realtime)?;
     tokio::time::sleep(WARMUP).await;
     let (cpu0, self0, at0) = (cpu_ticks(switch.pid()), cpu_ticks(std::process::id()), Instant::now());
     let (idle0, drops0) = (server::system_ticks(), server::udp_rcvbuf_errors());

@@ -75,14 +75,18 @@ impl Sockets {
 }
 
 impl Load {
-    /// Starts sending every stream (phases spread evenly over 20 ms) and receiving on both sockets.
-    pub fn start(sockets: Sockets, streams: Vec<Stream>, max_id: u32) -> std::io::Result<Load> {
+    /// Starts sending every stream (phases spread evenly over 20 ms) and receiving on both sockets, at
+    /// real-time priority when asked.
+    pub fn start(sockets: Sockets, streams: Vec<Stream>, max_id: u32, realtime: bool) -> std::io::Result<Load> {
         let epoch = Arc::new(AtomicU8::new(WARMUP));
         let stop = Arc::new(AtomicBool::new(false));
         let (e, s) = (epoch.clone(), stop.clone());
-        let thread = std::thread::Builder::new()
-            .name("rtp-load".into())
-            .spawn(move || Generator::new(sockets, streams, max_id).run(&e, &s))?;
+        let thread = std::thread::Builder::new().name("rtp-load".into()).spawn(move || {
+            if realtime && let Err(err) = switchyard_media::set_realtime() {
+                eprintln!("bench media: the generator stays at normal priority ({err:?})");
+            }
+            Generator::new(sockets, streams, max_id).run(&e, &s)
+        })?;
         Ok(Load { epoch, stop, thread: Some(thread) })
     }
 

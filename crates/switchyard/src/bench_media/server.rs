@@ -22,12 +22,18 @@ pub struct ChildSwitch {
 impl ChildSwitch {
     /// Starts this binary with SIP on a free loopback port and a dialplan sending extension 3000 to
     /// the called UA at `uas_port`; waits until it is up.
-    pub async fn start(uas_port: u16, calls: usize, rtp_threads: Option<usize>) -> anyhow::Result<ChildSwitch> {
+    pub async fn start(
+        uas_port: u16,
+        calls: usize,
+        rtp_threads: Option<usize>,
+        realtime: bool,
+    ) -> anyhow::Result<ChildSwitch> {
         let dir = std::env::temp_dir().join(format!("switchyard-bench-media-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let sip = UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
         let last = (RTP_FIRST + 4 * calls as u32 + 400).min(65_534);
-        let media = rtp_threads.map(|n| format!("[media]\nrtp_threads = {n}\n")).unwrap_or_default();
+        let threads = rtp_threads.map(|n| format!("rtp_threads = {n}\n")).unwrap_or_default();
+        let media = format!("[media]\nrtp_realtime = {realtime}\n{threads}");
         std::fs::write(
             dir.join("extensions.conf"),
             format!("[public]\nexten => 3000,1,Dial(SIP/bench@127.0.0.1:{uas_port})\nsame => n,Hangup()\n"),

@@ -326,6 +326,9 @@ pub struct MediaConfig {
     /// Threads dedicated to RTP (each call leg's packets are handled by one of them); 0 runs RTP on
     /// the threads that also run signalling and control. Default: one per CPU core.
     pub rtp_threads: usize,
+    /// Run the RTP threads at real-time round-robin priority (root or CAP_SYS_NICE), as FreeSWITCH's
+    /// `-rp` or Asterisk's `-p` do; refused with a warning otherwise.
+    pub rtp_realtime: bool,
 }
 
 /// One media thread per CPU core: a relayed packet costs mostly kernel time, and one thread per core
@@ -341,6 +344,7 @@ impl Default for MediaConfig {
             moh_dir: PathBuf::from("sounds/moh"),
             recordings_dir: PathBuf::from("recordings"),
             rtp_threads: default_rtp_threads(),
+            rtp_realtime: false,
         }
     }
 }

@@ -76,6 +76,7 @@ async fn media_backend(cfg: &Config, ip: std::net::IpAddr) -> Arc<dyn MediaBacke
         ports: ports.first..=ports.last,
         socket_buffer: 4 << 20,
         threads: cfg.media.rtp_threads,
+        realtime: cfg.media.rtp_realtime,
     };
     match MediaEngine::start(config).await {
         Ok(engine) => Arc::new(RtpBackend(engine)),
