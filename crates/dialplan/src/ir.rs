@@ -140,11 +140,15 @@ pub enum Step<'a> {
     Label(&'a str),
 }
 
+/// Contexts by name, hashed with FxHash: a lookup runs at every priority and context names come
+/// from the configuration, not from callers.
+pub type ContextMap = HashMap<String, Context, rustc_hash::FxBuildHasher>;
+
 /// A loaded dialplan.
 #[derive(Clone, Debug, Default)]
 pub struct Dialplan {
     /// Contexts by name.
-    pub contexts: HashMap<String, Context>,
+    pub contexts: ContextMap,
     /// `[globals]`, in order.
     pub globals: Vec<(String, String)>,
     /// Files read, in order.
