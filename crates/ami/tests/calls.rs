@@ -211,8 +211,7 @@ async fn a_session_that_falls_behind_is_told_how_many_events_it_lost() {
     let mut c = Client::admin(addr).await;
     // The session reads the bus only when its loop wakes; publish more than its queue in one go.
     for i in 0..50 {
-        sw.bus()
-            .publish(switchyard_core::EventKind::Custom { name: format!("e{i}"), headers: vec![], body: None }, None);
+        sw.bus().publish(switchyard_core::EventKind::custom(format!("e{i}"), vec![], None), None);
     }
     let lost = c.wait_event("EventsLost").await;
     assert!(lost.get("Lost").unwrap().parse::<u64>().unwrap() > 0);

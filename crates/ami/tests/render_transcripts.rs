@@ -132,7 +132,7 @@ fn originate_response_matches_the_oracle_for_an_application() {
     let ev = Event {
         seq: 1,
         timestamp: Timestamp(0),
-        kind: EventKind::OriginateResult { request_id: Some("orig-100".into()), outcome },
+        kind: EventKind::OriginateResult { request_id: Some("orig-100".into()), outcome: Box::new(outcome) },
         channel: None,
     };
     let got: String = render(&ev, &ctx).iter().map(|e| String::from_utf8(e.to_bytes().to_vec()).unwrap()).collect();

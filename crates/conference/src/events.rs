@@ -1,7 +1,7 @@
 //! Building `conference::maintenance` events: the conference headers (`conference_event_add_data`),
 //! the member headers, and publishing them on the bus with the member's channel.
 
-use switchyard_core::{EventKind, Switch};
+use switchyard_core::{ConferenceEvent, EventKind, Switch};
 
 use crate::files::FileDone;
 use crate::member::MemberState;
@@ -22,8 +22,12 @@ fn room_headers(room: &Room) -> Vec<(String, String)> {
 
 /// An event about the whole conference (`conference-create`, `lock`, `play-file`, …).
 pub(crate) fn room_event(switch: &Switch, room: &Room, action: &str, extra: Vec<(String, String)>) {
-    let kind =
-        EventKind::Conference { action: action.to_owned(), conference: room_headers(room), member: Vec::new(), extra };
+    let kind = EventKind::from(ConferenceEvent {
+        action: action.to_owned(),
+        conference: room_headers(room),
+        member: Vec::new(),
+        extra,
+    });
     switch.bus().publish(kind, None);
 }
 
@@ -58,7 +62,8 @@ pub(crate) fn file_done(switch: &Switch, room: &Room, done: &FileDone) {
         }
         None => (Vec::new(), None),
     };
-    let kind = EventKind::Conference { action: action.to_owned(), conference, member: member_headers, extra };
+    let kind =
+        EventKind::from(ConferenceEvent { action: action.to_owned(), conference, member: member_headers, extra });
     switch.bus().publish(kind, snapshot);
 }
 
@@ -66,6 +71,7 @@ fn publish_member(switch: &Switch, room: &Room, m: &MemberState, action: &str, e
     let mut conference = room_headers(room);
     let floor = if room.floor == Some(m.id) { "true" } else { "false" };
     conference.push(("Floor".to_owned(), floor.to_owned()));
-    let kind = EventKind::Conference { action: action.to_owned(), conference, member: m.event_headers(), extra };
+    let kind =
+        EventKind::from(ConferenceEvent { action: action.to_owned(), conference, member: m.event_headers(), extra });
     switch.bus().publish(kind, Some(m.channel.snapshot()));
 }

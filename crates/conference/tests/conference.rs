@@ -57,8 +57,8 @@ async fn next_conference(sub: &mut Subscription) -> Arc<Event> {
 
 fn action(e: &Arc<Event>) -> (String, Vec<(String, String)>) {
     match &e.kind {
-        EventKind::Conference { action, conference, member, extra } => {
-            (action.clone(), conference.iter().chain(member).chain(extra).cloned().collect())
+        EventKind::Conference(c) => {
+            (c.action.clone(), c.conference.iter().chain(&c.member).chain(&c.extra).cloned().collect())
         }
         _ => unreachable!(),
     }

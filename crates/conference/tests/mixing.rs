@@ -95,10 +95,10 @@ async fn next_action(sub: &mut switchyard_core::Subscription, want: &str) -> Vec
     tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             if let BusItem::Event(e) = sub.recv().await
-                && let EventKind::Conference { action, conference, member, extra } = &e.kind
-                && action == want
+                && let EventKind::Conference(c) = &e.kind
+                && c.action == want
             {
-                return conference.iter().chain(member).chain(extra).cloned().collect();
+                return c.conference.iter().chain(&c.member).chain(&c.extra).cloned().collect();
             }
         }
     })
@@ -187,10 +187,10 @@ async fn a_member_hears_the_other_mixed_and_the_talker_starts_talking() {
     let action = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
             if let BusItem::Event(e) = sub.recv().await
-                && let EventKind::Conference { action, member, .. } = &e.kind
-                && action == "start-talking"
+                && let EventKind::Conference(c) = &e.kind
+                && c.action == "start-talking"
             {
-                return member.iter().find(|(k, _)| k == "Member-ID").map(|(_, v)| v.clone());
+                return c.member.iter().find(|(k, _)| k == "Member-ID").map(|(_, v)| v.clone());
             }
         }
     })

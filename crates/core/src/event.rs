@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::cause::HangupCause;
 use crate::clock::Timestamp;
+pub use crate::event_payload::{BackgroundJobEvent, ConferenceEvent, CustomEvent, LocalBridgeEvent, ScheduleEvent};
 use crate::execution::Execution;
 use crate::snapshot::ChannelSnapshot;
 use crate::state::ChannelState;
@@ -20,7 +21,8 @@ pub enum DtmfPhase {
     Whole,
 }
 
-/// What happened.
+/// What happened. Variants that are seldom published and large keep their fields in a box, so that
+/// every event (65,536 of them are kept for replay) stays small.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum EventKind {
@@ -130,7 +132,7 @@ pub enum EventKind {
         /// The read codec.
         read: CodecInfo,
         /// The write codec, when this is the write side's change (FreeSWITCH fires one event per side).
-        write: Option<CodecInfo>,
+        write: Option<Box<CodecInfo>>,
     },
     /// A device's aggregated state changed (AMI `DeviceStateChange`), derived from its channels.
     DeviceState {
@@ -140,18 +142,7 @@ pub enum EventKind {
         state: DeviceState,
     },
     /// A `Local` channel pair was created (AMI `LocalBridge`); the event has no main channel.
-    LocalBridge {
-        /// The `;1` leg.
-        one: Arc<ChannelSnapshot>,
-        /// The `;2` leg.
-        two: Arc<ChannelSnapshot>,
-        /// Context dialed.
-        context: String,
-        /// Extension dialed.
-        exten: String,
-        /// Whether optimisation was allowed (no `/n`).
-        optimize: bool,
-    },
+    LocalBridge(Box<LocalBridgeEvent>),
     /// A channel being dialed signalled progress (AMI `DialState`, `DialStatus: RINGING|PROGRESS`).
     /// Without a main channel when no channel dialed it (originate).
     DialState {
@@ -165,33 +156,13 @@ pub enum EventKind {
         /// Caller's correlation id (AMI `ActionID`), if any.
         request_id: Option<String>,
         /// Outcome.
-        outcome: crate::originate::OriginateOutcome,
+        outcome: Box<crate::originate::OriginateOutcome>,
     },
     /// A named event with free headers (AMI `UserEvent`, ESL `CUSTOM`/`sendevent`).
-    Custom {
-        /// Event name or subclass.
-        name: String,
-        /// Headers in order.
-        headers: Vec<(String, String)>,
-        /// Optional body.
-        body: Option<String>,
-    },
+    Custom(Box<CustomEvent>),
     /// The scheduler added, deleted, ran or re-armed a task (ESL `ADD_SCHEDULE`, `DEL_SCHEDULE`,
     /// `EXE_SCHEDULE`, `RE_SCHEDULE`).
-    Schedule {
-        /// What happened to the task.
-        op: ScheduleOp,
-        /// Task id.
-        task_id: u64,
-        /// Description (`Task-Desc`).
-        desc: String,
-        /// Group (`Task-Group`).
-        group: String,
-        /// Run time, epoch seconds (`Task-Runtime`).
-        runtime: i64,
-        /// Why, for deletions the user did not ask for (channel gone, overdue after restart).
-        reason: Option<String>,
-    },
+    Schedule(Box<ScheduleEvent>),
     /// The switch is shutting down.
     Shutdown,
     /// A hangup handler was pushed on the channel's stack (AMI `HangupHandlerPush`).
@@ -210,18 +181,7 @@ pub enum EventKind {
         handler: String,
     },
     /// A background API command finished (ESL `BACKGROUND_JOB`).
-    BackgroundJob {
-        /// The job id given to the client.
-        job_uuid: String,
-        /// The channel controlled by the connection that asked, if any (`Job-Owner-UUID`).
-        owner: Option<String>,
-        /// The command name.
-        command: String,
-        /// Its arguments (may be empty).
-        args: String,
-        /// What the command printed.
-        output: String,
-    },
+    BackgroundJob(Box<BackgroundJobEvent>),
     /// The periodic liveness event (ESL `HEARTBEAT`, every 20 s by default).
     Heartbeat {
         /// Live channels.
@@ -258,17 +218,7 @@ pub enum EventKind {
     },
     /// A conference changed (ESL `CUSTOM conference::maintenance`): a member joined, left or was muted,
     /// the conference was created, locked, … The event's channel is the member's, when one is concerned.
-    Conference {
-        /// The `Action` header, e.g. `add-member`, `conference-create`.
-        action: String,
-        /// Conference headers (`Conference-Name` … `Conference-Unique-ID`, then `Floor` for a member), in order.
-        conference: Vec<(String, String)>,
-        /// Member headers that follow the channel block (`Video`, `Hear`, … `Current-Energy`); empty for
-        /// an event about the whole conference.
-        member: Vec<(String, String)>,
-        /// Headers after `Action` (e.g. `File`, `Async`).
-        extra: Vec<(String, String)>,
-    },
+    Conference(Box<ConferenceEvent>),
     /// A blind transfer happened or failed (AMI `BlindTransfer`); published without a main channel.
     BlindTransfer(Box<crate::transfer::BlindTransfer>),
     /// An attended transfer completed or failed (AMI `AttendedTransfer`); without a main channel.
@@ -366,25 +316,25 @@ impl EventKind {
             Self::Bridge { .. } => "bridge",
             Self::Unbridge { .. } => "unbridge",
             Self::OriginateResult { .. } => "originate_result",
-            Self::Custom { .. } => "custom",
-            Self::Schedule { .. } => "schedule",
+            Self::Custom(_) => "custom",
+            Self::Schedule(_) => "schedule",
             Self::Shutdown => "shutdown",
             Self::HangupHandlerPush { .. } => "hangup_handler_push",
             Self::HangupHandlerPop { .. } => "hangup_handler_pop",
             Self::HangupHandlerRun { .. } => "hangup_handler_run",
-            Self::BackgroundJob { .. } => "background_job",
+            Self::BackgroundJob(_) => "background_job",
             Self::Heartbeat { .. } => "heartbeat",
             Self::DialBegin { .. } => "dial_begin",
             Self::DialEnd { .. } => "dial_end",
             Self::CallerIdChange => "callerid_change",
             Self::Reload { .. } => "reload",
-            Self::Conference { .. } => "conference",
+            Self::Conference(_) => "conference",
             Self::BridgeCreate { .. } => "bridge_create",
             Self::BridgeDestroy { .. } => "bridge_destroy",
             Self::Hold { .. } => "hold",
             Self::Codec { .. } => "codec",
             Self::DeviceState { .. } => "device_state",
-            Self::LocalBridge { .. } => "local_bridge",
+            Self::LocalBridge(_) => "local_bridge",
             Self::DialState { .. } => "dial_state",
             Self::BlindTransfer(_) => "blind_transfer",
             Self::AttendedTransfer(_) => "attended_transfer",

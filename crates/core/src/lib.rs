@@ -18,6 +18,7 @@ pub mod command;
 pub mod device;
 pub mod dialplan;
 pub mod event;
+mod event_payload;
 pub mod execution;
 pub mod features;
 pub mod id;
@@ -40,7 +41,10 @@ pub use bus::{BusConfig, BusItem, EventBus, Subscription};
 pub use cause::HangupCause;
 pub use channel::{Channel, ChannelCommand, ChannelHandle, Interrupted};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use event::{CodecInfo, DeviceState, DtmfPhase, Event, EventKind, ScheduleOp};
+pub use event::{
+    BackgroundJobEvent, CodecInfo, ConferenceEvent, CustomEvent, DeviceState, DtmfPhase, Event, EventKind,
+    LocalBridgeEvent, ScheduleEvent, ScheduleOp,
+};
 pub use execution::{AppUuid, Execution};
 pub use id::ChannelId;
 pub use inbound::InboundCall;

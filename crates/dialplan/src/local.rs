@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 
 use switchyard_core::channel::ChannelHandle;
 use switchyard_core::tech::{DialStringError, Endpoint, LocalEvent, RemoteAction, Tech};
-use switchyard_core::{EventKind, HangupCause, InboundCall, OriginateTarget, Switch};
+use switchyard_core::{EventKind, HangupCause, InboundCall, LocalBridgeEvent, OriginateTarget, Switch};
 use tokio::time::Instant;
 
 /// The `Local` technology.
@@ -119,13 +119,13 @@ impl LocalOne {
     /// `;1` is dialed: AMI `LocalBridge` (Asterisk publishes it from `local_call`).
     fn dialed(&mut self) {
         let (Some(own), Some(two)) = (&self.own, &self.two) else { return };
-        let kind = EventKind::LocalBridge {
+        let kind = EventKind::from(LocalBridgeEvent {
             one: own.snapshot(),
             two: two.snapshot(),
             context: self.spec.context.clone(),
             exten: self.spec.exten.clone(),
             optimize: !self.spec.no_optimize,
-        };
+        });
         self.switch.bus().publish(kind, None);
         self.release = true;
     }

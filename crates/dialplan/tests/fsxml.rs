@@ -283,7 +283,7 @@ async fn read_and_play_and_get_digits_take_dtmf_and_event_fires_a_custom_event()
     // `39` fails the regex, the second try reads `45`; the last read times out.
     assert_eq!(r(&h, "digits"), "12|timeout|45|");
     let custom = events.iter().find_map(|e| match &e.kind {
-        EventKind::Custom { name, headers, .. } if name == "test::digits" => Some(headers.clone()),
+        EventKind::Custom(c) if c.name == "test::digits" => Some(c.headers.clone()),
         _ => None,
     });
     assert_eq!(custom, Some(vec![("Digits".to_owned(), "12".to_owned())]));

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use switchyard_core::{
-    BusConfig, ChannelId, Direction, DtmfPhase, Event, EventKind, Execution, ManualClock, Switch, SwitchConfig,
-    SwitchInfo, Timestamp,
+    BackgroundJobEvent, BusConfig, ChannelId, Direction, DtmfPhase, Event, EventKind, Execution, ManualClock, Switch,
+    SwitchConfig, SwitchInfo, Timestamp,
 };
 use switchyard_esl::proto::{EventFormat, RenderContext, translate};
 
@@ -31,13 +31,13 @@ fn background_job_is_byte_identical_to_freeswitch() {
     let ev = Event {
         seq: 432,
         timestamp: Timestamp(1_795_458_544_177_807),
-        kind: EventKind::BackgroundJob {
+        kind: EventKind::from(BackgroundJobEvent {
             job_uuid: "7277a2ce-9025-4eab-b1b1-d57c7e00cb42".into(),
             owner: None,
             command: "originate".into(),
             args: "loopback/1000/default &park".into(),
             output: "+OK 81ad6145-ba14-4aa1-aed1-a4c7bbc3194c\n".into(),
-        },
+        }),
         channel: None,
     };
     let events = translate(&ev, &ctx());
@@ -192,7 +192,7 @@ fn hold_and_codec_events_render_as_freeswitch_names_them() {
         read.headers.last().map(|(k, v)| (k.as_ref(), v.as_str())),
         Some(("channel-read-codec-bit-rate", "128000"))
     );
-    let write = translate(&ev(EventKind::Codec { read: l16.clone(), write: Some(l16) }), &ctx()).remove(0);
+    let write = translate(&ev(EventKind::Codec { read: l16.clone(), write: Some(Box::new(l16)) }), &ctx()).remove(0);
     assert_eq!(write.header("Event-Calling-Function"), Some("switch_core_session_set_write_codec"));
     assert_eq!(write.header("Channel-Write-Codec-Name"), Some("L16"));
     assert_eq!(write.header("FreeSWITCH-IPv6"), Some("fd00::2"));

@@ -259,7 +259,7 @@ async fn a_listener_that_falls_behind_is_told_how_many_events_it_lost_and_keeps_
     // Publishing without yielding: on this single-threaded runtime the listener cannot read meanwhile.
     for i in 0..100 {
         let headers = vec![("N".to_owned(), i.to_string())];
-        sw.bus().publish(EventKind::Custom { name: "t::load".into(), headers, body: None }, None);
+        sw.bus().publish(EventKind::custom("t::load", headers, None), None);
     }
     let notice = c.event_named("CUSTOM").await;
     assert_eq!(notice.get("Event-Subclass"), Some("switchyard::lost_events"));

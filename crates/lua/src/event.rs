@@ -50,7 +50,7 @@ impl LuaEvent {
     }
 
     fn fire(&self) {
-        let kind = EventKind::Custom { name: self.core_name(), headers: self.headers.clone(), body: self.body.clone() };
+        let kind = EventKind::custom(self.core_name(), self.headers.clone(), self.body.clone());
         self.switch.bus().publish(kind, None);
     }
 }

@@ -209,7 +209,7 @@ async fn lua_api_returns_stream_output_and_events_fire_as_custom() {
     let mut sub = e.sw.bus().subscribe("t");
     assert_eq!(e.api("lua ev.lua now").await, "fired blue now\n");
     let (name, headers, body) = wait_for(&mut sub, |ev| match &ev.kind {
-        EventKind::Custom { name, headers, body } => Some((name.clone(), headers.clone(), body.clone())),
+        EventKind::Custom(c) => Some((c.name.clone(), c.headers.clone(), c.body.clone())),
         _ => None,
     })
     .await;

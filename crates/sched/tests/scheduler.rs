@@ -40,7 +40,7 @@ async fn until(sub: &mut Subscription, pred: impl Fn(&Event) -> bool) -> Arc<Eve
 }
 
 fn is_sched(op: ScheduleOp) -> impl Fn(&Event) -> bool {
-    move |e| matches!(e.kind, EventKind::Schedule { op: o, .. } if o == op)
+    move |e| matches!(&e.kind, EventKind::Schedule(s) if s.op == op)
 }
 
 async fn parked(sw: &Switch, name: &str) -> String {
@@ -126,8 +126,8 @@ async fn tasks_of_a_channel_are_removed_when_it_ends() {
     assert_eq!(run(&sw, &format!("uuid_kill {uuid}")).await, "+OK\n");
     for _ in 0..2 {
         let e = until(&mut sub, is_sched(ScheduleOp::Del)).await;
-        let EventKind::Schedule { reason, group, .. } = &e.kind else { unreachable!() };
-        assert_eq!((reason.as_deref(), group.as_str()), (Some("channel ended"), uuid.as_str()));
+        let EventKind::Schedule(s) = &e.kind else { unreachable!() };
+        assert_eq!((s.reason.as_deref(), s.group.as_str()), (Some("channel ended"), uuid.as_str()));
     }
     assert!(store.task_list().unwrap().is_empty());
 }
@@ -170,7 +170,8 @@ fn pending_tasks_survive_a_restart_and_fire_once() {
         let mut fired = std::collections::HashSet::new();
         while fired.len() < 3 {
             let e = until(&mut sub, is_sched(ScheduleOp::Exe)).await;
-            let EventKind::Schedule { task_id, .. } = e.kind else { unreachable!() };
+            let EventKind::Schedule(s) = &e.kind else { unreachable!() };
+            let task_id = s.task_id;
             assert!(fired.insert(task_id), "task {task_id} ran twice");
         }
         until(&mut sub, is_sched(ScheduleOp::Del)).await;

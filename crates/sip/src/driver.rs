@@ -264,7 +264,7 @@ impl Driver {
             Output::ResolveTrunk { trunk } => return self.resolve_trunk(trunk),
             Output::TrunkRegistration(ev) => {
                 let (name, headers) = ev.custom_event();
-                self.switch.bus().publish(EventKind::Custom { name: name.into(), headers, body: None }, None);
+                self.switch.bus().publish(EventKind::custom(name, headers, None), None);
             }
             Output::Location { user, bindings } => {
                 let mut loc = self.shared.location.write();
@@ -365,7 +365,7 @@ impl Driver {
                 ],
             ),
         };
-        let kind = EventKind::Custom { name: name.into(), headers, body: None };
+        let kind = EventKind::custom(name, headers, None);
         self.switch.bus().publish(kind, None);
     }
 }

@@ -101,7 +101,7 @@ async fn fanout(
         let kind = EventKind::VarSet { name: "BENCH".into(), value: i.to_string().into() };
         switch.bus().publish(kind, Some(snap.clone()));
     }
-    switch.bus().publish(EventKind::Custom { name: "bench-done".into(), headers: vec![], body: None }, None);
+    switch.bus().publish(EventKind::custom("bench-done", vec![], None), None);
     for t in tasks {
         t.await??;
     }
@@ -135,7 +135,7 @@ async fn latency(switch: &Switch, addr: SocketAddr, rate: u32) -> anyhow::Result
     for _ in 0..count {
         tick.tick().await;
         let began = Instant::now();
-        switch.bus().publish(EventKind::Custom { name: "lat".into(), headers: vec![], body: None }, None);
+        switch.bus().publish(EventKind::custom("lat", vec![], None), None);
         read_until(&mut s, &mut buf, b"UserEvent: lat\r\n\r\n").await?;
         lat.push(began.elapsed().as_secs_f64() * 1000.0);
     }

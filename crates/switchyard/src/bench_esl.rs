@@ -106,7 +106,7 @@ fn publish(switch: &Switch, events: usize) {
     for _ in 0..events.saturating_sub(1) {
         switch.bus().publish(EventKind::ChannelAnswer, Some(snap.clone()));
     }
-    let done = EventKind::Custom { name: "bench::done".into(), headers: vec![], body: None };
+    let done = EventKind::custom("bench::done", vec![], None);
     switch.bus().publish(done, None);
 }
 

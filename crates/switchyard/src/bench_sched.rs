@@ -109,8 +109,9 @@ async fn collect_lateness(sched: Scheduler, due: Arc<Mutex<HashMap<u64, i64>>>, 
     let mut late = Vec::with_capacity(total);
     while late.len() < total {
         let BusItem::Event(e) = sub.recv().await else { continue };
-        if let EventKind::Schedule { op: ScheduleOp::Exe, task_id, .. } = e.kind
-            && let Some(at_ms) = due.lock().remove(&task_id)
+        if let EventKind::Schedule(s) = &e.kind
+            && s.op == ScheduleOp::Exe
+            && let Some(at_ms) = due.lock().remove(&s.task_id)
         {
             late.push((e.timestamp.0 - at_ms * 1000).clamp(0, i64::from(u32::MAX)) as u32);
         }

@@ -86,15 +86,13 @@ pub fn render(ev: &Event, ctx: &RenderContext) -> Vec<AmiEvent> {
         (EventKind::BridgeDestroy { bridge_id }, _) => vec![bridge("BridgeDestroy", None, bridge_id, 0)],
         (EventKind::Hold { on }, Some(s)) => vec![chan(if *on { "Hold" } else { "Unhold" }, Privilege::CALL, s)],
         (EventKind::DeviceState { device, state }, _) => vec![device_state(device, state.asterisk_name())],
-        (EventKind::LocalBridge { one, two, context, exten, optimize }, _) => {
-            vec![local_bridge(one, two, context, exten, *optimize)]
-        }
+        (EventKind::LocalBridge(b), _) => vec![local_bridge(&b.one, &b.two, &b.context, &b.exten, b.optimize)],
         (EventKind::OriginateResult { request_id, outcome }, _) => {
             vec![originate_response(request_id.as_deref(), outcome, ctx)]
         }
-        (EventKind::Custom { name, headers, .. }, s) => match super::peer::render(name, headers) {
+        (EventKind::Custom(c), s) => match super::peer::render(&c.name, &c.headers) {
             Some(events) => events,
-            None => vec![user_event(name, headers, s)],
+            None => vec![user_event(&c.name, &c.headers, s)],
         },
         (EventKind::DialBegin { dest, dialstring }, s) => vec![dial("DialBegin", s, dest, ("DialString", dialstring))],
         (EventKind::DialState { dest, status }, s) => vec![dial("DialState", s, dest, ("DialStatus", status))],

@@ -31,7 +31,7 @@ impl Channel {
     /// side, as FreeSWITCH's `switch_core_session_set_read_codec`/`set_write_codec` do.
     pub fn publish_codec(&mut self, read: CodecInfo, write: CodecInfo) {
         self.publish(EventKind::Codec { read: read.clone(), write: None });
-        self.publish(EventKind::Codec { read, write: Some(write) });
+        self.publish(EventKind::Codec { read, write: Some(Box::new(write)) });
     }
 
     /// Feeds the channel's line and hold state to its device; publishes `DeviceState` when the

@@ -75,7 +75,7 @@ pub(crate) fn user_event<'a>(_e: &'a Arc<Engine>, chan: &'a mut Channel, args: &
             headers.push((k.trim().to_owned(), v.trim_start().to_owned()));
         }
     }
-    chan.publish(EventKind::Custom { name, headers, body: None });
+    chan.publish(EventKind::custom(name, headers, None));
     Box::pin(async { Ok(String::new()) })
 }
 

@@ -71,7 +71,7 @@ pub(crate) fn event<'a>(_e: &'a Arc<XmlEngine>, chan: &'a mut Channel, args: &'a
             headers.iter().position(|(k, _)| k.eq_ignore_ascii_case("Event-Subclass")).map(|i| headers.remove(i).1);
         headers.retain(|(k, _)| !k.eq_ignore_ascii_case("Event-Name"));
         let name = subclass.unwrap_or_else(|| "dptools::event".to_owned());
-        chan.publish(EventKind::Custom { name, headers, body: None });
+        chan.publish(EventKind::custom(name, headers, None));
         Ok(String::new())
     })
 }

@@ -3,7 +3,7 @@
 
 use switchyard_core::app::BoxFuture;
 use switchyard_core::command::{Command, CommandOutput, CommandSpec, Flavor};
-use switchyard_core::{EventKind, Switch};
+use switchyard_core::{BackgroundJobEvent, EventKind, Switch};
 
 static BGAPI: CommandSpec = CommandSpec {
     name: "bgapi",
@@ -35,7 +35,7 @@ fn start(sw: &Switch, args: &[String]) -> CommandOutput {
             Ok(out) => out.text,
             Err(_) => format!("{command}: Command not found!\n"),
         };
-        let kind = EventKind::BackgroundJob { job_uuid, owner: None, command, args: rest, output };
+        let kind = EventKind::from(BackgroundJobEvent { job_uuid, owner: None, command, args: rest, output });
         switch.bus().publish(kind, None);
     });
     CommandOutput::ok(format!("+OK Job-UUID: {job}\n"))

@@ -90,29 +90,29 @@ pub fn translate(ev: &Event, ctx: &RenderContext) -> Vec<EslEvent> {
         EventKind::Hold { on } => chan(if *on { "CHANNEL_HOLD" } else { "CHANNEL_UNHOLD" }, &[], &[]),
         EventKind::Codec { read, write } => {
             let Some(snap) = snap else { return out };
-            out.push(codec(ev, ctx, snap, read, write.as_ref()));
+            out.push(codec(ev, ctx, snap, read, write.as_deref()));
         }
         EventKind::Unbridge { other, .. } => chan("CHANNEL_UNBRIDGE", &bridge_headers(snap, other), &[]),
-        EventKind::Custom { name, headers, body } => out.push(custom(ev, ctx, name, headers, body.as_deref())),
-        EventKind::Conference { action, conference, member, extra } => {
-            out.push(super::conference::render(ev, ctx, action, conference, member, extra))
+        EventKind::Custom(c) => out.push(custom(ev, ctx, &c.name, &c.headers, c.body.as_deref())),
+        EventKind::Conference(c) => {
+            out.push(super::conference::render(ev, ctx, &c.action, &c.conference, &c.member, &c.extra))
         }
         EventKind::Shutdown => out.push(base(ev, ctx, "SHUTDOWN")),
-        EventKind::Schedule { op, task_id, desc, group, runtime, .. } => {
-            let mut e = base(ev, ctx, op.fs_event_name());
-            e.push("Task-ID", task_id.to_string());
-            e.push("Task-Desc", desc.clone());
-            e.push("Task-Group", group.clone());
-            e.push("Task-Runtime", runtime.to_string());
+        EventKind::Schedule(s) => {
+            let mut e = base(ev, ctx, s.op.fs_event_name());
+            e.push("Task-ID", s.task_id.to_string());
+            e.push("Task-Desc", s.desc.clone());
+            e.push("Task-Group", s.group.clone());
+            e.push("Task-Runtime", s.runtime.to_string());
             out.push(e);
         }
-        EventKind::BackgroundJob { job_uuid, owner, command, args, output } => {
+        EventKind::BackgroundJob(job) => {
             let mut e = base(ev, ctx, "BACKGROUND_JOB");
-            e.push("Job-UUID", job_uuid.clone());
-            e.push("Job-Owner-UUID", owner.clone().unwrap_or_default());
-            e.push("Job-Command", command.clone());
-            e.push("Job-Command-Arg", args.clone());
-            e.body = Some(output.clone());
+            e.push("Job-UUID", job.job_uuid.clone());
+            e.push("Job-Owner-UUID", job.owner.clone().unwrap_or_default());
+            e.push("Job-Command", job.command.clone());
+            e.push("Job-Command-Arg", job.args.clone());
+            e.body = Some(job.output.clone());
             out.push(e);
         }
         EventKind::Heartbeat { sessions, since_startup, peak } => {

@@ -1,6 +1,6 @@
 //! Command handlers: each typed command changes the session and appends its FreeSWITCH reply.
 
-use switchyard_core::{EventKind, Switch};
+use switchyard_core::{BackgroundJobEvent, EventKind, Switch};
 
 use super::auth::constant_time_eq;
 use super::session::{Controlled, Mode, Session};
@@ -139,13 +139,13 @@ impl Session {
         tokio::spawn(async move {
             let output = run_api(&switch, &line).await;
             let (command, args) = line.trim().split_once(char::is_whitespace).unwrap_or((line.trim(), ""));
-            let kind = EventKind::BackgroundJob {
+            let kind = EventKind::from(BackgroundJobEvent {
                 job_uuid: job,
                 owner,
                 command: command.to_owned(),
                 args: args.trim().to_owned(),
                 output,
-            };
+            });
             switch.bus().publish(kind, None);
         });
     }
@@ -215,7 +215,7 @@ impl Session {
         let body = body.map(|b| String::from_utf8_lossy(&b).into_owned());
         // An event naming a live channel carries that channel's data (FreeSWITCH queues it to the session).
         let channel = self.channel_named_in(&mut headers);
-        self.shared.switch.bus().publish(EventKind::Custom { name: event_name, headers, body }, channel);
+        self.shared.switch.bus().publish(EventKind::custom(event_name, headers, body), channel);
         self.reply(&format!("+OK {event_uuid}"));
     }
 
@@ -267,7 +267,7 @@ pub async fn run_api(switch: &Switch, line: &str) -> String {
         ("API-Command".to_owned(), command.to_owned()),
         ("API-Command-Argument".to_owned(), args.trim().to_owned()),
     ];
-    switch.bus().publish(EventKind::Custom { name: "API".into(), headers, body: None }, None);
+    switch.bus().publish(EventKind::custom("API", headers, None), None);
     match switch.commands().execute(switch, line).await {
         Ok(out) if out.text.is_empty() => "-ERR no reply\n".to_owned(),
         Ok(out) => out.text,

@@ -65,7 +65,7 @@ impl Session {
         let (handle, switch) = (handle.clone(), self.shared.switch.clone());
         let announce = async move {
             if let Some(snap) = wait_for_completion(&mut watch, &handle, &last).await {
-                let kind = EventKind::Custom { name: "PRIVATE_COMMAND".into(), headers, body: None };
+                let kind = EventKind::custom("PRIVATE_COMMAND", headers, None);
                 switch.bus().publish(kind, Some(snap));
             }
         };

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 use switchyard_core::bus::BusItem;
-use switchyard_core::{ChannelCommand, EventKind, HangupCause, ScheduleOp, Switch};
+use switchyard_core::{ChannelCommand, EventKind, HangupCause, ScheduleEvent, ScheduleOp, Switch};
 use switchyard_store::{NewTask, Store};
 use tokio::sync::Notify;
 
@@ -175,14 +175,14 @@ impl Scheduler {
     }
 
     fn announce(&self, op: ScheduleOp, task: &QueuedTask, reason: Option<&str>) {
-        let kind = EventKind::Schedule {
+        let kind = EventKind::from(ScheduleEvent {
             op,
             task_id: task.id,
             desc: task.kind.description().to_owned(),
             group: task.group.to_string(),
             runtime: task.runtime_ms.div_euclid(1000),
             reason: reason.map(str::to_owned),
-        };
+        });
         self.0.switch.bus().publish(kind, None);
     }
 

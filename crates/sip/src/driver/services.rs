@@ -22,8 +22,8 @@ pub(super) fn forward_events(switch: &Switch, tx: mpsc::UnboundedSender<DriverMs
             sub.recv_batch(&mut batch, 64).await;
             for item in batch.drain(..) {
                 let BusItem::Event(ev) = item else { continue };
-                let EventKind::Custom { name, headers, body } = &ev.kind else { continue };
-                match sendevent::outgoing(name, headers, body.as_deref(), &host) {
+                let EventKind::Custom(custom) = &ev.kind else { continue };
+                match sendevent::outgoing(&custom.name, &custom.headers, custom.body.as_deref(), &host) {
                     Ok(Some(out)) => {
                         if tx.send(DriverMsg::Send(out)).is_err() {
                             return;
@@ -94,7 +94,7 @@ impl Driver {
         body: Option<String>,
     ) {
         let channel = key.and_then(|k| self.slots.get(&k)).and_then(|s| s.handle.as_ref()).map(|h| h.snapshot());
-        let kind = EventKind::Custom { name: name.to_owned(), headers, body };
+        let kind = EventKind::custom(name.to_owned(), headers, body);
         self.switch.bus().publish(kind, channel);
     }
 

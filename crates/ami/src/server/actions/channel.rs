@@ -19,7 +19,7 @@ pub async fn handle(s: &mut Session, id: Option<&str>, action: &Action) {
         Action::Setvar { channel, variable, value } => setvar(s, id, channel.as_deref(), variable, value),
         Action::AbsoluteTimeout { channel, seconds } => absolute_timeout(s, id, channel, *seconds).await,
         Action::UserEvent { name, headers } => {
-            let kind = EventKind::Custom { name: name.clone(), headers: headers.clone(), body: None };
+            let kind = EventKind::custom(name.clone(), headers.clone(), None);
             Response::ack(id, "Event Sent").write(&mut s.out);
             s.shared.switch.bus().publish(kind, None);
         }

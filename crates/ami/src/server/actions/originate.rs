@@ -46,7 +46,7 @@ async fn run_async(shared: Arc<Shared>, req: OriginateRequest, dest: OriginateDe
         }
     };
     shared.cache.context().remember_destination(outcome.channel_id, dest);
-    shared.switch.bus().publish(EventKind::OriginateResult { request_id: id, outcome }, None);
+    shared.switch.bus().publish(EventKind::OriginateResult { request_id: id, outcome: Box::new(outcome) }, None);
 }
 
 /// The outcome of an originate whose channel could not even be created (Reason 0).
