@@ -102,12 +102,13 @@ impl Channel {
             Some(previous) if *previous == *name => previous.clone(),
             _ => SharedStr::from(name),
         };
-        Ok(self.execute_app(&*app, name, args).await)
+        Ok(self.execute_app(&*app, name, SharedStr::from(args)).await)
     }
 
     /// Runs `app` (already looked up, e.g. kept by a dialplan since `AppRegistry::generation` has not
-    /// changed) under the name `name` with `args`, publishing `Execute`/`ExecuteComplete` around it.
-    pub async fn execute_app(&mut self, app: &dyn Application, name: SharedStr, args: &str) -> AppResult {
+    /// changed) under the name `name` with arguments `data`, publishing `Execute`/`ExecuteComplete`
+    /// around it.
+    pub async fn execute_app(&mut self, app: &dyn Application, name: SharedStr, data: SharedStr) -> AppResult {
         // FreeSWITCH's `app_uuid` variable (set by ESL `sendmsg` `Event-UUID`) names this execution once.
         let app_uuid = match self.current().variables.get("app_uuid").map(AppUuid::given) {
             Some(given) => {
@@ -116,12 +117,12 @@ impl Channel {
             }
             None => AppUuid::fresh(),
         };
-        let exec = Arc::new(Execution { app: name, data: SharedStr::from(args), app_uuid });
+        let exec = Arc::new(Execution { app: name, data, app_uuid });
         let location = &mut self.current_mut().location;
         location.app = Some(exec.app.clone());
         location.app_data = exec.data.clone();
         self.publish(EventKind::Execute { exec: exec.clone() });
-        let result = app.execute(self, args).await;
+        let result = app.execute(self, &exec.data).await;
         let response = match &result {
             Ok(text) => text.clone(),
             Err(_) => "_none_".to_owned(),

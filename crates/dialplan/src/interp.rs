@@ -9,7 +9,7 @@ use switchyard_core::{Channel, HangupCause, Interrupted, SharedStr};
 use crate::engine::Engine;
 use crate::ir::{Priority, Step};
 use crate::state::{jump, pc};
-use crate::subst::fill;
+use crate::subst::fill_into;
 
 /// How a run of the loop ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -112,7 +112,11 @@ async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
         let (ctx, exten) = (loc.context.clone(), loc.exten.clone());
         return missing(engine, chan, &ctx, &exten, number);
     };
-    let args = fill(engine, chan, &prio.template).await;
+    let mut text = std::mem::take(&mut pc(chan).args);
+    text.clear();
+    fill_into(engine, chan, &prio.template, &mut text).await;
+    let args = SharedStr::from(text.as_str());
+    pc(chan).args = text;
     pc(chan).jumped = false;
     let loc = &chan.current().location;
     tracing::debug!(
@@ -128,7 +132,7 @@ async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
         chan.request_hangup(HangupCause::NORMAL_CLEARING, "no such application");
         return Some(End::HungUp);
     };
-    match chan.execute_app(app.get(), name, &args).await {
+    match chan.execute_app(app.get(), name, args).await {
         Ok(_) => {}
         Err(Interrupted::HungUp(_)) => return Some(End::HungUp),
         Err(Interrupted::Redirected { context, exten, priority }) => {

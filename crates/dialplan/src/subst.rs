@@ -16,30 +16,35 @@ pub(crate) fn substitute<'a>(engine: &'a Arc<Engine>, chan: &'a mut Channel, t: 
     Box::pin(fill(engine, chan, t))
 }
 
-/// One level of `t`; nested templates go through `nested`. Not boxed: the interpreter's step
-/// awaits it directly (`substitute` boxes it for recursion).
-pub(crate) async fn fill(engine: &Arc<Engine>, chan: &mut Channel, t: &Template) -> String {
-    if let Some(lit) = t.as_literal() {
-        return lit.to_owned();
-    }
+/// One level of `t`; nested templates go through `nested`.
+async fn fill(engine: &Arc<Engine>, chan: &mut Channel, t: &Template) -> String {
     let mut out = String::new();
+    fill_into(engine, chan, t, &mut out).await;
+    out
+}
+
+/// `fill`, appending to `out`. Not boxed: the interpreter's step awaits it directly, with a buffer
+/// it reuses (`substitute` boxes `fill` for recursion).
+pub(crate) async fn fill_into(engine: &Arc<Engine>, chan: &mut Channel, t: &Template, out: &mut String) {
+    if let Some(lit) = t.as_literal() {
+        out.push_str(lit);
+        return;
+    }
     for piece in &t.0 {
         match piece {
             Piece::Lit(s) => out.push_str(s),
             Piece::Var(inner) => {
                 let name = nested(engine, chan, inner).await;
-                push_value(engine, chan, &name, &mut out).await;
+                push_value(engine, chan, &name, out).await;
             }
             Piece::Expr(inner) => {
                 let text = nested(engine, chan, inner).await;
-                match expr::evaluate(&text) {
-                    Ok(v) => out.push_str(&v),
-                    Err(e) => tracing::warn!(channel = %chan.current().name, "$[{text}]: {e}"),
+                if let Err(e) = expr::evaluate_into(&text, out) {
+                    tracing::warn!(channel = %chan.current().name, "$[{text}]: {e}");
                 }
             }
         }
     }
-    out
 }
 
 /// The text of a nested template (a `${…}` name, a `$[…]` body). The usual shapes, a literal or

@@ -7,7 +7,13 @@
 const LIMIT: i64 = 1_000_000_000_000_000;
 
 /// The result of `text` if it has the simple shape.
-pub(super) fn simple(text: &str) -> Option<String> {
+#[cfg(test)]
+fn simple(text: &str) -> Option<String> {
+    simple_value(text).map(|v| v.to_string())
+}
+
+/// The value of `text` (printed as an integer) if it has the simple shape.
+pub(super) fn simple_value(text: &str) -> Option<i64> {
     let (a, rest) = integer(skip_space(text))?;
     let rest = skip_space(rest);
     let (op, rest) = operator(rest)?;
@@ -26,7 +32,7 @@ pub(super) fn simple(text: &str) -> Option<String> {
         "<=" => i64::from(a <= b),
         _ => i64::from(a >= b),
     };
-    (value.abs() < LIMIT).then(|| value.to_string())
+    (value.abs() < LIMIT).then_some(value)
 }
 
 /// The lexer's white space.
