@@ -1,10 +1,11 @@
 //! `Gosub`, `GosubIf`, `Return`, `StackPop` and `LOCAL()`: frames that save `ARGn`/`ARGC` and
 //! local variables and put them back on return.
 
-use std::sync::Arc;
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 use switchyard_core::app::{AppResult, BoxFuture};
-use switchyard_core::{Channel, HangupCause};
+use switchyard_core::{Channel, HangupCause, SharedStr};
 
 use crate::engine::Engine;
 use crate::funcs::strings::truthy;
@@ -40,14 +41,14 @@ pub(crate) fn push(
     let mut frame = Frame { ret, saved: Vec::new() };
     let count = args.len().max(prev_argc);
     for i in 1..=count {
-        save(chan, &mut frame, &format!("ARG{i}"));
+        save(chan, &mut frame, &arg_name(i));
     }
     save(chan, &mut frame, "ARGC");
     pc(chan).frames.push(frame);
     for i in 1..=count {
         match args.get(i - 1) {
-            Some(v) => set_frame_var(chan, &format!("ARG{i}"), v),
-            None => chan.unset_var(&format!("ARG{i}")),
+            Some(v) => set_frame_var(chan, &arg_name(i), v),
+            None => chan.unset_var(&arg_name(i)),
         }
     }
     set_frame_var(chan, "ARGC", &args.len().to_string());
@@ -59,7 +60,30 @@ pub(crate) fn push(
 /// transcript shows `Variable: LOCAL(ARG1)`).
 fn set_frame_var(chan: &mut Channel, name: &str, value: &str) {
     let (_, value) = chan.current_mut().variables.set_shared(name, value);
-    chan.publish(switchyard_core::EventKind::VarSet { name: format!("LOCAL({name})").into(), value });
+    chan.publish(switchyard_core::EventKind::VarSet { name: local_name(name), value });
+}
+
+/// Names of the first arguments, made once (a Gosub saves and sets them at every call).
+const ARG_NAMES: [&str; 9] = ["ARG1", "ARG2", "ARG3", "ARG4", "ARG5", "ARG6", "ARG7", "ARG8", "ARG9"];
+
+/// `ARG{i}`.
+fn arg_name(i: usize) -> Cow<'static, str> {
+    match ARG_NAMES.get(i.wrapping_sub(1)) {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(format!("ARG{i}")),
+    }
+}
+
+/// `LOCAL(name)`, shared for `ARGC` and the first arguments.
+fn local_name(name: &str) -> SharedStr {
+    static USUAL: OnceLock<Vec<(&'static str, SharedStr)>> = OnceLock::new();
+    let usual = USUAL.get_or_init(|| {
+        ARG_NAMES.iter().chain(&["ARGC"]).map(|n| (*n, SharedStr::from(format!("LOCAL({n})").as_str()))).collect()
+    });
+    match usual.iter().find(|(n, _)| *n == name) {
+        Some((_, local)) => local.clone(),
+        None => SharedStr::from(format!("LOCAL({name})").as_str()),
+    }
 }
 
 fn save(chan: &Channel, frame: &mut Frame, name: &str) {
@@ -92,7 +116,7 @@ pub(crate) fn set_local(chan: &mut Channel, name: &str, value: &str) {
 }
 
 fn gosub_to(e: &Engine, chan: &mut Channel, spec: &str) -> AppResult {
-    let here = chan.current().location.clone();
+    let here = &chan.current().location;
     let ret = Some((here.context.as_str().to_owned(), here.exten.as_str().to_owned(), here.priority + 1));
     match push(e, chan, spec, ret) {
         Ok(()) => Ok(String::new()),
