@@ -26,7 +26,8 @@ fuzz_target!(|data: &[u8]| {
         local: vec![(Transport::Udp, "127.0.0.1:5060".parse().unwrap())],
         trunk_registrations: vec![RegistrationSpec {
             trunk: "carrier".into(),
-            addr: "127.0.0.1:5070".parse().unwrap(),
+            host: "127.0.0.1:5070".into(),
+            addr: Some("127.0.0.1:5070".parse().unwrap()),
             transport: Transport::Udp,
             user: "u".into(),
             password: "p".into(),
