@@ -31,6 +31,9 @@ pub struct RecvBatch {
     received: Vec<Received>,
     headers: MultiHeaders<SockaddrStorage>,
     timestamps: bool,
+    /// A datagram of the last batch came without a timestamp: the kernel then shrank its header's
+    /// control length to zero (nix does not restore it), so the headers are made afresh.
+    stale: bool,
 }
 
 impl RecvBatch {
@@ -44,6 +47,7 @@ impl RecvBatch {
             received: Vec::with_capacity(capacity),
             headers: MultiHeaders::preallocate(capacity, cmsg),
             timestamps,
+            stale: false,
         }
     }
 
@@ -55,18 +59,18 @@ impl RecvBatch {
     /// Receives what is queued, up to the capacity, without waiting. Returns how many arrived (an
     /// error of kind `WouldBlock` when none was queued).
     pub fn recv(&mut self, socket: &impl AsRawFd) -> std::io::Result<usize> {
-        if self.timestamps {
-            // The kernel shrinks each header's control length to what it used and nix does not
-            // restore it: fresh headers keep room for every datagram's timestamp.
+        if self.stale {
             let cmsg = nix::cmsg_space!(nix::sys::time::TimeSpec);
             self.headers = MultiHeaders::preallocate(self.slots.len(), Some(cmsg));
+            self.stale = false;
         }
-        let Self { slots, received, headers, timestamps } = self;
+        let Self { slots, received, headers, timestamps, stale } = self;
         received.clear();
         let mut iovs: Vec<[IoSliceMut<'_>; 1]> = slots.iter_mut().map(|s| [IoSliceMut::new(&mut s[..])]).collect();
         let results = recvmmsg(socket.as_raw_fd(), headers, iovs.iter_mut(), MsgFlags::MSG_DONTWAIT, None)?;
         for msg in results {
             let at = if *timestamps { kernel_time(&msg) } else { None };
+            *stale |= *timestamps && at.is_none();
             let from = msg.address.as_ref().and_then(to_socket_addr);
             received.push(Received { len: msg.bytes.min(MAX_DATAGRAM), from, at });
         }
@@ -165,6 +169,24 @@ mod tests {
         assert_eq!(got, payloads);
         let empty = batch.recv(&rx).unwrap_err();
         assert_eq!(empty.kind(), std::io::ErrorKind::WouldBlock);
+    }
+
+    #[test]
+    fn a_datagram_without_a_timestamp_does_not_cost_the_next_ones_theirs() {
+        let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let tx = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let mut batch = RecvBatch::new(4, true);
+        tx.send_to(b"early", rx.local_addr().unwrap()).unwrap();
+        rx.peek(&mut [0; 1]).unwrap();
+        assert_eq!(batch.recv(&rx).unwrap(), 1);
+        assert_eq!(batch.get(0).1.at, None, "timestamps are not enabled on the socket yet");
+        enable_timestamps(&rx).unwrap();
+        tx.send_to(b"later", rx.local_addr().unwrap()).unwrap();
+        rx.peek(&mut [0; 1]).unwrap();
+        assert_eq!(batch.recv(&rx).unwrap(), 1);
+        let (bytes, meta) = batch.get(0);
+        assert_eq!(bytes, b"later");
+        assert!(meta.at.is_some());
     }
 
     #[test]
