@@ -4,8 +4,8 @@ queued as DTMF, as Asterisk does), and hanging the transferer up leaves the tran
 (AttendedTransfer); a sim caller's DTMF blind-transfers its callee (BlindTransfer)."""
 
 import asyncio
+import contextlib
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -34,22 +34,33 @@ atxfer => *2
 """
 
 
+@contextlib.contextmanager
+def ami_switch(directory, extensions, features=None):
+    """Runs the binary in `directory` with `extensions` (and `features`, a features.conf) and AMI
+    user xfer on a free port; yields the port."""
+    directory = Path(directory)
+    port = free_port()
+    (directory / "extensions.conf").write_text(extensions)
+    features_line = ""
+    if features is not None:
+        (directory / "features.conf").write_text(features)
+        features_line = 'features = "features.conf"\n'
+    config = directory / "switchyard.toml"
+    config.write_text(
+        '[general]\ndata_dir = "data"\n\n'
+        f'[dialplan]\nasterisk = ["extensions.conf"]\n{features_line}\n'
+        "[esl]\nenabled = false\n\n"
+        f'[ami]\nenabled = true\nlisten = "127.0.0.1:{port}"\n\n'
+        '[[ami.users]]\nusername = "xfer"\nsecret = "xfer-s3cret"\n'
+    )
+    with running(config, pytest.fail):
+        yield port
+
+
 @pytest.fixture
-def xfer_switch():
-    with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        config = Path(tmp) / "switchyard.toml"
-        (Path(tmp) / "extensions.conf").write_text(EXTENSIONS)
-        (Path(tmp) / "features.conf").write_text(FEATURES)
-        config.write_text(
-            '[general]\ndata_dir = "data"\n\n'
-            '[dialplan]\nasterisk = ["extensions.conf"]\nfeatures = "features.conf"\n\n'
-            "[esl]\nenabled = false\n\n"
-            f'[ami]\nenabled = true\nlisten = "127.0.0.1:{port}"\n\n'
-            '[[ami.users]]\nusername = "xfer"\nsecret = "xfer-s3cret"\n'
-        )
-        with running(config, pytest.fail):
-            yield port
+def xfer_switch(tmp_path):
+    with ami_switch(tmp_path, EXTENSIONS, FEATURES) as port:
+        yield port
 
 
 async def manager(port):
@@ -134,15 +145,6 @@ def test_a_callers_blindxfer_digits_send_the_callee_to_the_extension(xfer_switch
 
 
 def test_atxfer_without_an_atxfer_code_is_refused_as_asterisk_does(tmp_path):
-    port = free_port()
-    (tmp_path / "extensions.conf").write_text(EXTENSIONS)
-    config = tmp_path / "switchyard.toml"
-    config.write_text(
-        '[general]\ndata_dir = "data"\n\n[dialplan]\nasterisk = ["extensions.conf"]\n\n[esl]\nenabled = false\n\n'
-        f'[ami]\nenabled = true\nlisten = "127.0.0.1:{port}"\n\n'
-        '[[ami.users]]\nusername = "xfer"\nsecret = "xfer-s3cret"\n'
-    )
-
     async def go():
         m = await manager(port)
         w = Waiter(m, ["BridgeEnter"])
@@ -153,7 +155,7 @@ def test_atxfer_without_an_atxfer_code_is_refused_as_asterisk_does(tmp_path):
         m.close()
         return reply
 
-    with running(config, pytest.fail):
+    with ami_switch(tmp_path, EXTENSIONS) as port:
         reply = asyncio.run(asyncio.wait_for(go(), 20))
     assert reply.response == "Error" and reply.message == "No attended transfer feature code found"
 
@@ -167,15 +169,6 @@ exten => 2,1,Dial(sim/erin?hangup=1s,5)
 
 
 def test_a_local_pair_bridged_on_both_sides_is_optimized_away(tmp_path):
-    port = free_port()
-    (tmp_path / "extensions.conf").write_text(LOCAL_EXTENSIONS)
-    config = tmp_path / "switchyard.toml"
-    config.write_text(
-        '[general]\ndata_dir = "data"\n\n[dialplan]\nasterisk = ["extensions.conf"]\n\n[esl]\nenabled = false\n\n'
-        f'[ami]\nenabled = true\nlisten = "127.0.0.1:{port}"\n\n'
-        '[[ami.users]]\nusername = "xfer"\nsecret = "xfer-s3cret"\n'
-    )
-
     async def go():
         m = await manager(port)
         w = Waiter(m, ["LocalOptimizationBegin", "LocalOptimizationEnd", "BridgeEnter", "Hangup"])
@@ -191,7 +184,7 @@ def test_a_local_pair_bridged_on_both_sides_is_optimized_away(tmp_path):
         m.close()
         return begin, end, moved, frank_bridge
 
-    with running(config, pytest.fail):
+    with ami_switch(tmp_path, LOCAL_EXTENSIONS) as port:
         begin, end, moved, frank_bridge = asyncio.run(asyncio.wait_for(go(), 20))
     assert begin.localonechannel.startswith("Local/2@opt-") and begin.localonechannel.endswith(";1")
     assert begin.localtwochannel == begin.localonechannel[:-1] + "2"
