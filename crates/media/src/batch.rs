@@ -13,6 +13,8 @@ use nix::sys::socket::{
 
 /// Largest datagram received whole.
 pub const MAX_DATAGRAM: usize = 1500;
+/// Most datagrams one [`RecvBatch::recv`] takes (its I/O vectors live on the stack).
+pub const MAX_BATCH: usize = 64;
 
 /// What one received datagram was.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -37,10 +39,10 @@ pub struct RecvBatch {
 }
 
 impl RecvBatch {
-    /// Room for `capacity` datagrams; `timestamps` asks for kernel receive times (the socket must have
-    /// them enabled: [`enable_timestamps`]).
+    /// Room for `capacity` datagrams (1 to [`MAX_BATCH`]); `timestamps` asks for kernel receive times
+    /// (the socket must have them enabled: [`enable_timestamps`]).
     pub fn new(capacity: usize, timestamps: bool) -> Self {
-        let capacity = capacity.max(1);
+        let capacity = capacity.clamp(1, MAX_BATCH);
         let cmsg = timestamps.then(|| nix::cmsg_space!(nix::sys::time::TimeSpec));
         Self {
             slots: vec![[0; MAX_DATAGRAM]; capacity],
@@ -66,8 +68,12 @@ impl RecvBatch {
         }
         let Self { slots, received, headers, timestamps, stale } = self;
         received.clear();
-        let mut iovs: Vec<[IoSliceMut<'_>; 1]> = slots.iter_mut().map(|s| [IoSliceMut::new(&mut s[..])]).collect();
-        let results = recvmmsg(socket.as_raw_fd(), headers, iovs.iter_mut(), MsgFlags::MSG_DONTWAIT, None)?;
+        // One I/O vector per slot, on the stack: nothing is allocated per call.
+        let count = slots.len();
+        let mut free = slots.iter_mut();
+        let mut iovs: [[IoSliceMut<'_>; 1]; MAX_BATCH] =
+            std::array::from_fn(|_| [IoSliceMut::new(free.next().map_or(&mut [][..], |s| &mut s[..]))]);
+        let results = recvmmsg(socket.as_raw_fd(), headers, iovs[..count].iter_mut(), MsgFlags::MSG_DONTWAIT, None)?;
         for msg in results {
             let at = if *timestamps { kernel_time(&msg) } else { None };
             *stale |= *timestamps && at.is_none();
