@@ -24,7 +24,7 @@ impl Runtimes {
         if realtime {
             builder.on_thread_start(|| {
                 if let Err(e) = set_realtime() {
-                    tracing::warn!("media thread stays at normal priority: real-time round robin refused ({e:?})");
+                    warn_once_refused(&e);
                 }
             });
         }
@@ -55,9 +55,30 @@ impl Drop for Runtimes {
 /// Real-time round robin at the lowest real-time priority (what `chrt -r 1` gives): above every
 /// ordinary process, below the kernel's own real-time threads.
 pub fn set_realtime() -> Result<(), thread_priority::Error> {
+    set_realtime_priority(1)
+}
+
+/// Real-time round robin for the calling thread at `priority` (1–99; larger is clamped to 99).
+pub fn set_realtime_priority(priority: u8) -> Result<(), thread_priority::Error> {
     use thread_priority::{RealtimeThreadSchedulePolicy, ThreadPriority, ThreadSchedulePolicy};
     let policy = ThreadSchedulePolicy::Realtime(RealtimeThreadSchedulePolicy::RoundRobin);
-    thread_priority::set_thread_priority_and_policy(thread_priority::thread_native_id(), ThreadPriority::Min, policy)
+    let value = priority.min(99).try_into().map_err(|_| thread_priority::Error::Priority("priority out of range"))?;
+    thread_priority::set_thread_priority_and_policy(
+        thread_priority::thread_native_id(),
+        ThreadPriority::Crossplatform(value),
+        policy,
+    )
+}
+
+/// One warning per process when real-time priority is refused (every media thread would say the same).
+fn warn_once_refused(e: &thread_priority::Error) {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        tracing::warn!(
+            "media threads stay at normal priority: real-time round robin refused ({e:?}); run as root, \
+             give the binary CAP_SYS_NICE or raise RLIMIT_RTPRIO, or set [media] rtp_realtime = false"
+        );
+    });
 }
 
 fn media_thread_name() -> String {

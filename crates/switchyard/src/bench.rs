@@ -68,10 +68,11 @@ pub enum BenchKind {
         /// The switch's `[media] rtp_threads` (default: its own default).
         #[arg(long)]
         rtp_threads: Option<usize>,
-        /// Generator thread and the switch's media threads at real-time round-robin priority
-        /// (`[media] rtp_realtime`), as `chrt -r 1` would run them.
+        /// Generator thread and the switch's media threads at normal priority (by default the
+        /// switch keeps its `[media] rtp_realtime` default, real-time round robin 1, and the generator
+        /// runs at real-time round robin 2, above them, so its send times are exact).
         #[arg(long)]
-        realtime: bool,
+        normal_priority: bool,
     },
     /// Manager interface: event fan-out to many sessions, publish-to-socket latency, async Originate rate.
     Ami {
@@ -101,7 +102,8 @@ pub fn run(kind: BenchKind) -> anyhow::Result<ExitCode> {
         BenchKind::Esl { listeners, events, api_calls, originates } => {
             rt.block_on(crate::bench_esl::run(listeners.max(1), events.max(1), api_calls.max(1), originates.max(1)))?
         }
-        BenchKind::Media { calls, rate, duration, rtp_threads, realtime } => {
+        BenchKind::Media { calls, rate, duration, rtp_threads, normal_priority } => {
+            let realtime = !normal_priority;
             let duration = duration.min(Duration::from_secs(60));
             let (calls, rate) = (calls.max(1), rate.max(1));
             let bench = crate::bench_media::MediaBench { calls, rate, duration, rtp_threads, realtime };

@@ -11,6 +11,7 @@ mod rtp_load;
 mod rtp_measure;
 mod server;
 mod sip_ua;
+mod tx_stamps;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -69,6 +70,11 @@ pub async fn run(b: MediaBench) -> anyhow::Result<String> {
     let (cpu1, self1, idle1) = (cpu_ticks(switch.pid()), cpu_ticks(std::process::id()), server::system_ticks());
     let rss = server::rss_kib(switch.pid());
     let (drops, load_avg) = (server::udp_rcvbuf_errors() - drops0, server::load_average());
+    let scheduling = format!(
+        "switch's media threads {}; generator {}",
+        server::thread_scheduling(switch.pid(), "media-"),
+        server::thread_scheduling(std::process::id(), "rtp-load")
+    );
     let (sent, measured) = load.finish();
     let hung_up = uac.hang_up(Duration::from_secs(10)).await?;
     uas.abort();
@@ -79,6 +85,7 @@ pub async fn run(b: MediaBench) -> anyhow::Result<String> {
         system: server::busy_share(idle0, idle1),
         load_avg,
         kernel_drops: drops,
+        scheduling,
     };
     let calls = Setup { asked: b.calls, up: placed.rtp.len().min(b_legs.len()), failed: placed.failed, setup, hung_up };
     Ok(report(&calls, streams.len(), secs, &sent, &measured, &cpu, rss, placed.retransmits))
@@ -110,6 +117,7 @@ struct Cpu {
     system: f64,
     load_avg: String,
     kernel_drops: u64,
+    scheduling: String,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -153,11 +161,13 @@ fn report(
     );
     let _ = writeln!(
         out,
-        "  transit through the switch: p50 {}, p99 {}, max {}; generator send lateness p99 {}",
+        "  transit through the switch: p50 {}, p99 {}, max {}; generator send lateness p99 {}; \
+         kernel send times for {:.1}% of packets",
         us(m.transit.quantile(0.5)),
         us(m.transit.quantile(0.99)),
         us(m.transit.max()),
-        us(sent.lateness.quantile(0.99))
+        us(sent.lateness.quantile(0.99)),
+        100.0 * m.kernel_sent as f64 / m.received.max(1) as f64
     );
     let _ = writeln!(
         out,
@@ -169,6 +179,7 @@ fn report(
         cpu.load_avg,
         cpu.kernel_drops
     );
+    let _ = writeln!(out, "  scheduling: {}", cpu.scheduling);
     let relayed = m.received as f64 / secs;
     let per_packet = 1e6 * cpu.switch / relayed.max(1.0);
     let _ = write!(

@@ -1,9 +1,13 @@
 //! The RTP side of `bench media`: one thread paces a 20 ms G.711 stream per call leg and takes in what
 //! the switch relays. Sends go out in `sendmmsg` batches every [`TICK`]; receives are drained with
-//! `recvmmsg` and timed by the kernel (`SO_TIMESTAMPNS`), so reading late does not distort the
-//! figures and the switch's sends never have to wake a blocked reader. Each packet's payload carries a
-//! marker, its stream id, the measuring epoch and the wall-clock time it was actually sent, which the
-//! receiver turns into transit and added jitter ([`crate::bench_media::rtp_measure`]).
+//! `recvmmsg` and timed by the kernel on arrival (`SO_TIMESTAMPNS`), so reading late does not distort
+//! the figures and the switch's sends never have to wake a blocked reader. Each packet's payload
+//! carries a marker, its stream id, its 20 ms cycle, the measuring epoch and the wall-clock time read
+//! just before sending, which the receiver turns into transit and added jitter
+//! ([`crate::bench_media::rtp_measure`]). At real-time priority above the switch nothing comes between
+//! that reading and the send; at normal priority the switch's threads may preempt the generator there,
+//! so each datagram is also stamped by the kernel as it leaves ([`crate::bench_media::tx_stamps`]) and
+//! that time is used instead.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
@@ -12,7 +16,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use switchyard_media::batch::{RecvBatch, SendBatch, enable_timestamps};
 
-use crate::bench_media::rtp_measure::{Hist, Measured, Receiver, Sent};
+use crate::bench_media::rtp_measure::{Hist, Measured, Receiver, SendTimes, Sent};
+use crate::bench_media::tx_stamps::{self, TxStamps};
 
 /// Marks our packets (the switch's own comfort silence does not carry it).
 pub(crate) const MAGIC: &[u8; 4] = b"SYB1";
@@ -25,6 +30,8 @@ const TICK: Duration = Duration::from_micros(100);
 const LINGER: Duration = Duration::from_millis(300);
 /// Datagrams per batched system call.
 const BATCH: usize = 64;
+/// The generator's real-time round-robin priority: one above the switch's media threads (1).
+const GENERATOR_PRIORITY: u8 = 2;
 
 /// Epochs written into each packet: warm-up, measured, draining.
 pub const WARMUP: u8 = 0;
@@ -76,16 +83,18 @@ impl Sockets {
 
 impl Load {
     /// Starts sending every stream (phases spread evenly over 20 ms) and receiving on both sockets, at
-    /// real-time priority when asked.
+    /// real-time priority when asked: round robin [`GENERATOR_PRIORITY`], above the switch's media
+    /// threads, so no relayed packet delays a send and every send time written into a packet is exact.
     pub fn start(sockets: Sockets, streams: Vec<Stream>, max_id: u32, realtime: bool) -> std::io::Result<Load> {
         let epoch = Arc::new(AtomicU8::new(WARMUP));
         let stop = Arc::new(AtomicBool::new(false));
         let (e, s) = (epoch.clone(), stop.clone());
         let thread = std::thread::Builder::new().name("rtp-load".into()).spawn(move || {
-            if realtime && let Err(err) = switchyard_media::set_realtime() {
-                eprintln!("bench media: the generator stays at normal priority ({err:?})");
-            }
-            Generator::new(sockets, streams, max_id).run(&e, &s)
+            let on_top = realtime
+                && switchyard_media::set_realtime_priority(GENERATOR_PRIORITY)
+                    .inspect_err(|err| eprintln!("bench media: the generator stays at normal priority ({err:?})"))
+                    .is_ok();
+            Generator::new(sockets, streams, max_id, !on_top).run(&e, &s)
         })?;
         Ok(Load { epoch, stop, thread: Some(thread) })
     }
@@ -124,12 +133,22 @@ struct Generator {
     cycle: u64,
     sender: SendBatch,
     batch: RecvBatch,
+    /// Per socket (A, B): datagrams awaiting their kernel send times, keyed (stream, cycle), when the
+    /// kernel stamps them.
+    stamps: Option<[TxStamps<(u32, u32)>; 2]>,
+    send_times: SendTimes,
     receiver: Receiver,
     sent: Sent,
 }
 
 impl Generator {
-    fn new(sockets: Sockets, streams: Vec<Stream>, max_id: u32) -> Self {
+    /// `kernel_send_times`: have the kernel stamp every datagram sent (when it can).
+    fn new(sockets: Sockets, streams: Vec<Stream>, max_id: u32, kernel_send_times: bool) -> Self {
+        let stamps = (kernel_send_times
+            && [&sockets.a, &sockets.b].into_iter().all(|s| {
+                tx_stamps::enable(s).inspect_err(|e| eprintln!("bench media: no kernel send times ({e})")).is_ok()
+            }))
+        .then(|| [TxStamps::new(), TxStamps::new()]);
         let mut template = [0xFFu8; HEADER + PAYLOAD];
         template[..2].copy_from_slice(&[0x80, 0]);
         template[HEADER..HEADER + 4].copy_from_slice(MAGIC);
@@ -142,6 +161,8 @@ impl Generator {
             cycle: 0,
             sender: SendBatch::new(BATCH),
             batch: RecvBatch::new(BATCH, true),
+            stamps,
+            send_times: SendTimes::new(max_id),
             receiver: Receiver::new(max_id),
             sent: Sent { sent: 0, errors: 0, lateness: Hist::new() },
         }
@@ -189,6 +210,13 @@ impl Generator {
                 picked.iter().map(|&(k, _)| (&self.packets[k][..], self.streams[k].to)).collect();
             let sock = if side_b { &self.sockets.b } else { &self.sockets.a };
             let ok = self.sender.send(sock, &datagrams).unwrap_or(0);
+            if self.stamps.is_some() {
+                let keys: Vec<(u32, u32)> =
+                    picked[..ok].iter().map(|&(k, _)| (self.streams[k].id, self.cycle_of(k))).collect();
+                if let Some(stamps) = self.stamps.as_mut() {
+                    stamps[usize::from(side_b)].sent(keys);
+                }
+            }
             if ep == MEASURE {
                 self.sent.sent += ok as u64;
                 self.sent.errors += (picked.len() - ok) as u64;
@@ -197,15 +225,27 @@ impl Generator {
         }
     }
 
-    /// Reads everything queued on both sockets.
+    /// The 20 ms cycle written into stream `k`'s packet.
+    fn cycle_of(&self, k: usize) -> u32 {
+        u32::from_be_bytes(self.packets[k][HEADER + 17..HEADER + 21].try_into().unwrap_or_default())
+    }
+
+    /// Reads every send time and then everything received queued on both sockets (a datagram's send
+    /// time is queued before the switch can have relayed it).
     fn receive(&mut self) {
+        if let Some(stamps) = self.stamps.as_mut() {
+            let times = &mut self.send_times;
+            for (sock, stamps) in [&self.sockets.a, &self.sockets.b].into_iter().zip(stamps.iter_mut()) {
+                stamps.drain(sock, |(id, cycle), ns| times.record(id, cycle, ns));
+            }
+        }
         for side_b in [false, true] {
             let sock = if side_b { &self.sockets.b } else { &self.sockets.a };
             while let Ok(n) = self.batch.recv(sock) {
                 for i in 0..n {
                     let (bytes, meta) = self.batch.get(i);
                     let at = meta.at.map_or_else(wall_ns, |t| t.as_nanos() as u64);
-                    self.receiver.on_packet(bytes, at);
+                    self.receiver.on_packet(bytes, at, &self.send_times);
                 }
                 if n < self.batch.capacity() {
                     break;
@@ -221,4 +261,5 @@ pub(crate) fn fill(pkt: &mut Packet, id: u32, cycle: u64, epoch: u8) {
     pkt[8..12].copy_from_slice(&id.to_be_bytes());
     pkt[HEADER + 4..HEADER + 8].copy_from_slice(&id.to_be_bytes());
     pkt[HEADER + 16] = epoch;
+    pkt[HEADER + 17..HEADER + 21].copy_from_slice(&(cycle as u32).to_be_bytes());
 }

@@ -141,3 +141,52 @@ pub fn grow_buffers(sock: &UdpSocket) {
     let _ = s.set_recv_buffer_size(4 << 20);
     let _ = s.set_send_buffer_size(4 << 20);
 }
+
+/// How the threads of `pid` whose names start with `prefix` are scheduled, e.g. "2 × real-time RR 1":
+/// each distinct policy and priority with its count (from `/proc/<pid>/task/*/stat`).
+pub fn thread_scheduling(pid: u32, prefix: &str) -> String {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().flatten();
+    for task in tasks {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if !comm.starts_with(prefix) {
+            continue;
+        }
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        let label = scheduling_label(&stat);
+        match seen.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, n)) => *n += 1,
+            None => seen.push((label, 1)),
+        }
+    }
+    if seen.is_empty() {
+        return "none found".to_owned();
+    }
+    seen.iter().map(|(l, n)| format!("{n} × {l}")).collect::<Vec<_>>().join(", ")
+}
+
+/// "normal" or "real-time RR <priority>" from a `/proc/…/stat` line (fields 40 and 41: rt_priority, policy).
+fn scheduling_label(stat: &str) -> String {
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    // `fields[0]` is field 3 (state).
+    let (prio, policy) = (fields.get(37).copied().unwrap_or("?"), fields.get(38).copied().unwrap_or("?"));
+    match policy {
+        "0" => "normal".to_owned(),
+        "1" => format!("real-time FIFO {prio}"),
+        "2" => format!("real-time RR {prio}"),
+        other => format!("policy {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheduling_labels_come_from_the_policy_and_priority_fields() {
+        let head = "12 (media-0) S";
+        let mid: String = (4..40).map(|i| format!(" {i}")).collect();
+        assert_eq!(scheduling_label(&format!("{head}{mid} 1 2 0 0")), "real-time RR 1");
+        assert_eq!(scheduling_label(&format!("{head}{mid} 0 0 0 0")), "normal");
+    }
+}

@@ -126,6 +126,12 @@ mod tests {
     }
 
     #[test]
+    fn rtp_realtime_defaults_to_on_and_can_be_turned_off() {
+        assert!(parse_str("", "t.toml").unwrap().media.rtp_realtime);
+        assert!(!parse_str("[media]\nrtp_realtime = false\n", "t.toml").unwrap().media.rtp_realtime);
+    }
+
+    #[test]
     fn missing_keys_in_a_present_section_take_their_defaults() {
         let text = "[ami]\nenabled = false\n[[ami.users]]\nusername = \"u\"\nsecret = \"s\"\n\
                     [[sip.users]]\nusername = \"1000\"\npassword = \"p\"\n";
