@@ -161,13 +161,19 @@ mod tests {
     use super::*;
     use crate::bench_media::rtp_load::{PAYLOAD, fill};
 
-    #[test]
-    fn a_packet_round_trips_through_fill_and_the_receiver() {
+    /// A measured packet of stream `id`, `cycle`, whose payload says it was sent at 1 ms.
+    fn packet(id: u32, cycle: u64) -> [u8; HEADER + PAYLOAD] {
         let mut pkt = [0xFFu8; HEADER + PAYLOAD];
         pkt[0] = 0x80;
         pkt[HEADER..HEADER + 4].copy_from_slice(MAGIC);
-        fill(&mut pkt, 7, 3, MEASURE);
+        fill(&mut pkt, id, cycle, MEASURE);
         pkt[HEADER + 8..HEADER + 16].copy_from_slice(&1_000_000u64.to_be_bytes());
+        pkt
+    }
+
+    #[test]
+    fn a_packet_round_trips_through_fill_and_the_receiver() {
+        let mut pkt = packet(7, 3);
         let mut r = Receiver::new(7);
         let times = SendTimes::new(7);
         r.on_packet(&pkt, 1_250_000, &times);
@@ -191,11 +197,7 @@ mod tests {
 
     #[test]
     fn the_kernel_send_time_of_the_same_cycle_wins_over_the_payload_time() {
-        let mut pkt = [0xFFu8; HEADER + PAYLOAD];
-        pkt[0] = 0x80;
-        pkt[HEADER..HEADER + 4].copy_from_slice(MAGIC);
-        fill(&mut pkt, 3, 9, MEASURE);
-        pkt[HEADER + 8..HEADER + 16].copy_from_slice(&1_000_000u64.to_be_bytes());
+        let pkt = packet(3, 9);
         let mut times = SendTimes::new(3);
         times.record(3, 5, 1_100_000);
         let mut r = Receiver::new(3);
