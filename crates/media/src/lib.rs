@@ -38,4 +38,4 @@ pub use engine::{MediaConfig, MediaEngine};
 pub use error::MediaError;
 pub use mixer::Mixer;
 pub use session::{RtpSession, RtpStats};
-pub use threads::{set_realtime, set_realtime_priority};
+pub use threads::{no_huge_page_collapse, set_realtime, set_realtime_priority};

@@ -89,6 +89,9 @@ impl Load {
         let epoch = Arc::new(AtomicU8::new(WARMUP));
         let stop = Arc::new(AtomicBool::new(false));
         let (e, s) = (epoch.clone(), stop.clone());
+        if realtime {
+            switchyard_media::no_huge_page_collapse();
+        }
         let thread = std::thread::Builder::new().name("rtp-load".into()).spawn(move || {
             let on_top = realtime
                 && switchyard_media::set_realtime_priority(GENERATOR_PRIORITY)
