@@ -41,9 +41,9 @@ pub(crate) fn free(batch: Vec<Arc<Event>>) {
 fn touch_kind(kind: &EventKind) -> usize {
     match kind {
         EventKind::Execute { exec } | EventKind::ExecuteComplete { exec, .. } => {
-            Arc::strong_count(exec).wrapping_add(exec.data.ref_count())
+            Arc::strong_count(exec).wrapping_add(exec.data.touch())
         }
-        EventKind::VarSet { name, value } => name.ref_count().wrapping_add(value.ref_count()),
+        EventKind::VarSet { name, value } => name.touch().wrapping_add(value.touch()),
         _ => 0,
     }
 }
@@ -52,5 +52,5 @@ fn touch_kind(kind: &EventKind) -> usize {
 /// the newest variable change.
 fn touch_snapshot(snap: &ChannelSnapshot) -> usize {
     let location = &snap.location;
-    location.app_data.ref_count().wrapping_add(location.priority as usize).wrapping_add(snap.variables.touch())
+    location.app_data.touch().wrapping_add(location.priority as usize).wrapping_add(snap.variables.touch())
 }

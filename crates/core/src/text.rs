@@ -1,28 +1,33 @@
-//! `SharedStr`: an immutable string whose clone is a reference count, for snapshot fields that every
-//! copy of a channel snapshot carries (names, dialplan location, caller id).
+//! `SharedStr`: an immutable string whose clone is a copy (short text) or a reference count, for
+//! snapshot fields that every copy of a channel snapshot carries (names, dialplan location, caller
+//! id) and the texts events carry.
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
-use std::sync::Arc;
+
+use smol_str::SmolStr;
 
 /// An immutable, cheaply cloned string. Reads like a `&str` (it derefs to one); replace it whole
-/// (`field = value.into()`) to change it. The empty string holds no allocation, so cloning it
-/// touches no reference count (many snapshot fields are empty).
+/// (`field = value.into()`) to change it.
+///
+/// Text of up to 23 bytes (`smol_str`) is held in place: making, cloning and dropping it allocate
+/// nothing and touch no reference count (most dialplan texts are that short: contexts, extensions,
+/// application names and arguments, variable values). Longer text is shared by reference count.
 #[derive(Clone, Default)]
-pub struct SharedStr(Option<Arc<str>>);
+pub struct SharedStr(SmolStr);
 
 impl SharedStr {
     /// The text.
     pub fn as_str(&self) -> &str {
-        self.0.as_deref().unwrap_or_default()
+        self.0.as_str()
     }
 
-    /// How many holders share the text (0 for the empty string); a plain read, for `retire`.
-    pub(crate) fn ref_count(&self) -> usize {
-        self.0.as_ref().map_or(0, Arc::strong_count)
+    /// Reads the text's first byte (in its allocation when it has one); a plain read, for `retire`.
+    pub(crate) fn touch(&self) -> usize {
+        self.0.as_bytes().first().map_or(0, |b| usize::from(*b))
     }
 
     /// Replaces the text with `text` unless it is already that (so an unchanged field costs nothing).
@@ -93,13 +98,13 @@ impl fmt::Debug for SharedStr {
 
 impl From<&str> for SharedStr {
     fn from(s: &str) -> Self {
-        Self((!s.is_empty()).then(|| Arc::from(s)))
+        Self(SmolStr::new(s))
     }
 }
 
 impl From<String> for SharedStr {
     fn from(s: String) -> Self {
-        Self((!s.is_empty()).then(|| Arc::from(s)))
+        Self(SmolStr::from(s))
     }
 }
 
@@ -180,19 +185,30 @@ mod tests {
 
     #[test]
     fn set_keeps_the_same_text_shared_and_replaces_other_text() {
-        let mut s = SharedStr::from("ctx");
+        const LONG: &str = "a context name longer than 23 bytes";
+        let mut s = SharedStr::from(LONG);
         let before = s.clone();
-        s.set("ctx");
+        s.set(LONG);
         assert!(std::ptr::eq(s.as_str(), before.as_str()));
         s.set("other");
         assert_eq!(s, "other");
-        assert_eq!(before, "ctx");
+        assert_eq!(before, LONG);
+    }
+
+    #[test]
+    fn short_strings_hold_no_allocation_and_long_ones_are_shared() {
+        let short = SharedStr::from("exactly 23 bytes long!!");
+        assert!(!short.0.is_heap_allocated() && !SharedStr::from(String::from("s")).0.is_heap_allocated());
+        let long = SharedStr::from(String::from("twenty-four bytes long!!"));
+        assert!(long.0.is_heap_allocated());
+        assert!(std::ptr::eq(long.clone().as_str(), long.as_str()));
+        assert_eq!((short.touch(), long.touch()), (usize::from(b'e'), usize::from(b't')));
     }
 
     #[test]
     fn empty_strings_hold_no_allocation_and_equal_each_other() {
         let (a, b) = (SharedStr::default(), SharedStr::from(String::new()));
-        assert!(a.0.is_none() && b.0.is_none());
+        assert!(!a.0.is_heap_allocated() && !b.0.is_heap_allocated());
         assert_eq!((a.as_str(), &a), ("", &b));
         assert_eq!(SharedStr::default().cmp(&SharedStr::from("a")), Ordering::Less);
     }

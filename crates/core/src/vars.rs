@@ -10,15 +10,15 @@ const MAX_RECENT: u8 = 16;
 
 /// Variables in the order they were first set (FreeSWITCH prints `variable_*` headers in that order).
 ///
-/// A clone shares everything. Changes go on a short shared chain in front of the ordered list (one
-/// small allocation each, nothing copied); every `MAX_RECENT` changes the chain is folded into the
-/// list, which is copied then if a snapshot still shares it. Names and values are shared strings, so
-/// that copy costs one allocation and reference counts, not one string each; a name set again keeps
-/// its string, and the strings stored are the ones `set_shared` returns (for the `VarSet` event).
+/// A clone shares everything through one reference count. Changes go on a short shared chain in
+/// front of the ordered list (one small allocation each, nothing copied); every `MAX_RECENT` changes
+/// the chain is folded into a new list. Names and values are shared strings, so that copy costs one
+/// allocation (and reference counts for long texts only); a name set again keeps its string, and the
+/// strings stored are the ones `set_shared` returns (for the `VarSet` event).
 #[derive(Clone, Default)]
 pub struct Variables {
-    base: Arc<Vec<Entry>>,
-    recent: Option<Arc<Change>>,
+    /// The newest change, whose chain ends at the list; None when nothing was ever set.
+    head: Option<Arc<Node>>,
     recent_len: u8,
     /// A name starting with `_` was set at some time (Asterisk's inheritance prefixes).
     underscored: bool,
@@ -47,12 +47,26 @@ struct Entry {
     value: SharedStr,
 }
 
-/// One change not yet folded into the list: a value, or `None` for a removal.
-struct Change {
-    hash: u32,
-    name: SharedStr,
-    value: Option<SharedStr>,
-    older: Option<Arc<Change>>,
+/// A link of the chain: a change not yet folded into the list, or the list that ends the chain.
+enum Node {
+    /// A value, or `None` for a removal.
+    Change {
+        hash: u32,
+        name: SharedStr,
+        value: Option<SharedStr>,
+        older: Option<Arc<Node>>,
+    },
+    List(Vec<Entry>),
+}
+
+impl Node {
+    /// The changes from `head` on (newest first) and the list ending them.
+    fn walk(head: Option<&Node>) -> impl Iterator<Item = &Node> {
+        std::iter::successors(head, |node| match node {
+            Node::Change { older, .. } => older.as_deref(),
+            Node::List(_) => None,
+        })
+    }
 }
 
 impl Variables {
@@ -67,14 +81,18 @@ impl Variables {
         if self.names & bit(hash) == 0 {
             return None;
         }
-        let mut link = self.recent.as_deref();
-        while let Some(change) = link {
-            if change.hash == hash && *change.name == *name {
-                return Some((&change.name, change.value.as_ref()));
+        for node in Node::walk(self.head.as_deref()) {
+            match node {
+                Node::Change { hash: h, name: stored, value, .. } if *h == hash && **stored == *name => {
+                    return Some((stored, value.as_ref()));
+                }
+                Node::Change { .. } => {}
+                Node::List(list) => {
+                    return list.iter().find(|e| e.hash == hash && *e.name == *name).map(|e| (&e.name, Some(&e.value)));
+                }
             }
-            link = change.older.as_deref();
         }
-        self.base.iter().find(|e| e.hash == hash && *e.name == *name).map(|e| (&e.name, Some(&e.value)))
+        None
     }
 
     /// Sets `name`, keeping its original position when it already exists. Setting the value it
@@ -105,10 +123,9 @@ impl Variables {
         true
     }
 
-    /// Reads the reference counts a drop of this (last) copy touches; a plain read, for `retire`.
+    /// Reads the reference count a drop of this (last) copy touches; a plain read, for `retire`.
     pub(crate) fn touch(&self) -> usize {
-        let recent = self.recent.as_ref().map_or(0, Arc::strong_count);
-        recent.wrapping_add(Arc::strong_count(&self.base))
+        self.head.as_ref().map_or(0, Arc::strong_count)
     }
 
     /// False when no name starting with `_` was ever set here, so no `_X`/`__X` spelling can be
@@ -121,58 +138,70 @@ impl Variables {
         self.underscored |= name.starts_with('_');
         let hash = name_hash(&name);
         self.names |= bit(hash);
-        let older = self.recent.take();
-        self.recent = Some(Arc::new(Change { hash, name, value, older }));
+        let older = self.head.take();
+        self.head = Some(Arc::new(Node::Change { hash, name, value, older }));
         self.recent_len += 1;
         if self.recent_len >= MAX_RECENT {
             self.fold();
         }
     }
 
-    /// Applies the chain to the list, oldest change first.
+    /// Applies the chain to a copy of the list, oldest change first, and makes that the head.
     fn fold(&mut self) {
         let mut changes = Vec::with_capacity(usize::from(self.recent_len));
-        let mut link = self.recent.take();
-        while let Some(change) = link {
-            link = change.older.clone();
-            changes.push(change);
+        let mut list = Vec::new();
+        for node in Node::walk(self.head.as_deref()) {
+            match node {
+                Node::Change { hash, name, value, .. } => changes.push((*hash, name, value)),
+                Node::List(entries) => list.clone_from(entries),
+            }
         }
-        self.recent_len = 0;
-        let base = Arc::make_mut(&mut self.base);
-        for change in changes.iter().rev() {
-            let pos = base.iter().position(|e| e.hash == change.hash && e.name == change.name);
-            match (pos, &change.value) {
-                (Some(pos), Some(v)) => base[pos].value = v.clone(),
+        for (hash, name, value) in changes.into_iter().rev() {
+            let pos = list.iter().position(|e| e.hash == hash && e.name == *name);
+            match (pos, value) {
+                (Some(pos), Some(v)) => list[pos].value = v.clone(),
                 (Some(pos), None) => {
-                    base.remove(pos);
+                    list.remove(pos);
                 }
-                (None, Some(v)) => base.push(Entry { hash: change.hash, name: change.name.clone(), value: v.clone() }),
+                (None, Some(v)) => list.push(Entry { hash, name: name.clone(), value: v.clone() }),
                 (None, None) => {}
             }
         }
-        self.names = base.iter().fold(0, |bits, e| bits | bit(e.hash));
+        self.recent_len = 0;
+        self.names = list.iter().fold(0, |bits, e| bits | bit(e.hash));
+        self.head = Some(Arc::new(Node::List(list)));
+    }
+
+    /// The ordered list, when no change is waiting to be folded into it.
+    fn listed(&self) -> Option<&[Entry]> {
+        match self.head.as_deref() {
+            None => Some(&[]),
+            Some(Node::List(list)) => Some(list),
+            Some(Node::Change { .. }) => None,
+        }
     }
 
     /// All variables in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        if self.recent.is_none() {
-            return Iter::Listed(self.base.iter());
+        if let Some(list) = self.listed() {
+            return Iter::Listed(list.iter());
         }
-        let mut merged: Vec<(&str, &str)> = self.base.iter().map(|e| (e.name.as_str(), e.value.as_str())).collect();
         let mut changes = Vec::with_capacity(usize::from(self.recent_len));
-        let mut link = self.recent.as_deref();
-        while let Some(change) = link {
-            changes.push(change);
-            link = change.older.as_deref();
+        let mut merged: Vec<(&str, &str)> = Vec::new();
+        for node in Node::walk(self.head.as_deref()) {
+            match node {
+                Node::Change { name, value, .. } => changes.push((name.as_str(), value.as_deref())),
+                Node::List(list) => merged = list.iter().map(|e| (e.name.as_str(), e.value.as_str())).collect(),
+            }
         }
-        for change in changes.iter().rev() {
-            let pos = merged.iter().position(|(k, _)| *k == change.name.as_str());
-            match (pos, change.value.as_deref()) {
+        for (name, value) in changes.into_iter().rev() {
+            let pos = merged.iter().position(|(k, _)| *k == name);
+            match (pos, value) {
                 (Some(pos), Some(v)) => merged[pos].1 = v,
                 (Some(pos), None) => {
                     merged.remove(pos);
                 }
-                (None, Some(v)) => merged.push((change.name.as_str(), v)),
+                (None, Some(v)) => merged.push((name, v)),
                 (None, None) => {}
             }
         }
@@ -181,7 +210,7 @@ impl Variables {
 
     /// Number of variables.
     pub fn len(&self) -> usize {
-        if self.recent.is_none() { self.base.len() } else { self.iter().count() }
+        self.listed().map_or_else(|| self.iter().count(), <[Entry]>::len)
     }
 
     /// True when no variable is set.
@@ -220,13 +249,17 @@ impl std::fmt::Debug for Variables {
     }
 }
 
-impl Drop for Change {
+impl Drop for Node {
     /// Frees a long chain without recursing once per link.
     fn drop(&mut self) {
-        let mut link = self.older.take();
-        while let Some(change) = link {
-            link = match Arc::try_unwrap(change) {
-                Ok(mut owned) => owned.older.take(),
+        let Node::Change { older, .. } = self else { return };
+        let mut link = older.take();
+        while let Some(node) = link {
+            link = match Arc::try_unwrap(node) {
+                Ok(mut owned) => match &mut owned {
+                    Node::Change { older, .. } => older.take(),
+                    Node::List(_) => None,
+                },
                 Err(_) => None,
             };
         }
@@ -334,12 +367,14 @@ mod tests {
     #[test]
     fn set_shared_returns_the_strings_stored_and_setting_again_reuses_the_name() {
         let mut v = Variables::default();
-        let (name, value) = v.set_shared("I", "1");
-        assert_eq!((name.as_str(), value.as_str()), ("I", "1"));
-        let (again, _) = v.set_shared("I", "2");
+        // A name too long to be held in place (see `SharedStr`), so that sharing shows.
+        const NAME: &str = "A_VARIABLE_NAME_OF_MORE_THAN_23_BYTES";
+        let (name, value) = v.set_shared(NAME, "1");
+        assert_eq!((name.as_str(), value.as_str()), (NAME, "1"));
+        let (again, _) = v.set_shared(NAME, "2");
         assert!(std::ptr::eq(name.as_str(), again.as_str()));
-        let (_, same) = v.set_shared("I", "2");
-        assert_eq!((same.as_str(), v.get("I")), ("2", Some("2")));
+        let (_, same) = v.set_shared(NAME, "2");
+        assert_eq!((same.as_str(), v.get(NAME)), ("2", Some("2")));
     }
 
     #[test]
