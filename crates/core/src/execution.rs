@@ -1,6 +1,7 @@
 //! One run of an application as `Execute`/`ExecuteComplete` events report it: both events share it,
 //! and its id (ESL `Application-UUID`) is kept as 16 bytes, printed only when an event is rendered.
 
+use std::cell::Cell;
 use std::fmt;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,11 +33,26 @@ enum Repr {
 impl AppUuid {
     /// A fresh version-4 UUID, made without asking the OS for randomness each time: a random base
     /// drawn once per process plus a counter, so ids never repeat within a run and differ between runs.
+    /// Each thread takes the counter's values `BLOCK` at a time (one atomic operation per block, not
+    /// per id: this runs at every dialplan application).
     pub fn fresh() -> Self {
+        const BLOCK: u64 = 256;
         static BASE: OnceLock<u128> = OnceLock::new();
         static COUNTER: AtomicU64 = AtomicU64::new(0);
+        thread_local! {
+            /// The next value of this thread's block and the end of the block.
+            static NEXT: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+        }
         let base = *BASE.get_or_init(|| uuid::Uuid::new_v4().as_u128());
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let n = NEXT.with(|next| {
+            let (mut n, mut end) = next.get();
+            if n == end {
+                n = COUNTER.fetch_add(BLOCK, Ordering::Relaxed);
+                end = n + BLOCK;
+            }
+            next.set((n + 1, end));
+            n
+        });
         let bytes = base.wrapping_add(u128::from(n)).to_be_bytes();
         Self(Repr::Generated(*uuid::Builder::from_random_bytes(bytes).as_uuid().as_bytes()))
     }
@@ -102,6 +118,14 @@ mod tests {
             assert_eq!(*id, id.to_lowercase());
         }
         assert!(AppUuid::fresh() != AppUuid::fresh());
+        // Ids made on other threads (each takes its own block of the counter) differ too.
+        let mut ids: Vec<String> = (0..4)
+            .map(|_| std::thread::spawn(|| (0..300).map(|_| AppUuid::fresh().to_string()).collect::<Vec<_>>()))
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 1200);
     }
 
     #[test]

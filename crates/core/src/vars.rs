@@ -254,13 +254,11 @@ impl Drop for Node {
     fn drop(&mut self) {
         let Node::Change { older, .. } = self else { return };
         let mut link = older.take();
-        while let Some(node) = link {
-            link = match Arc::try_unwrap(node) {
-                Ok(mut owned) => match &mut owned {
-                    Node::Change { older, .. } => older.take(),
-                    Node::List(_) => None,
-                },
-                Err(_) => None,
+        // `into_inner` drops a shared link with one decrement and hands over the last reference.
+        while let Some(mut owned) = link.and_then(Arc::into_inner) {
+            link = match &mut owned {
+                Node::Change { older, .. } => older.take(),
+                Node::List(_) => None,
             };
         }
     }

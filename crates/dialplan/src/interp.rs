@@ -81,10 +81,14 @@ pub(crate) async fn run_sub(engine: &Arc<Engine>, chan: &mut Channel, spec: &str
 /// stack is shallower than it.
 pub(crate) async fn run_loop(engine: &Arc<Engine>, chan: &mut Channel, stop_depth: Option<usize>) -> End {
     loop {
-        if stop_depth.is_some_and(|d| pc(chan).frames.len() < d) {
+        let (depth, in_hangup) = {
+            let state = pc(chan);
+            (state.frames.len(), state.in_hangup)
+        };
+        if stop_depth.is_some_and(|d| depth < d) {
             return End::Returned;
         }
-        if !pc(chan).in_hangup {
+        if !in_hangup {
             match chan.check() {
                 Ok(()) => {}
                 Err(Interrupted::HungUp(_)) => return End::HungUp,
@@ -116,8 +120,9 @@ async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
     text.clear();
     fill_into(engine, chan, &prio.template, &mut text).await;
     let args = SharedStr::from(text.as_str());
-    pc(chan).args = text;
-    pc(chan).jumped = false;
+    let state = pc(chan);
+    state.args = text;
+    state.jumped = false;
     let loc = &chan.current().location;
     tracing::debug!(
         "Executing [{}@{}:{number}] {}(\"{}\", \"{args}\") in new stack",
