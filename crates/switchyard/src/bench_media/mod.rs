@@ -91,6 +91,14 @@ pub async fn run(b: MediaBench) -> anyhow::Result<String> {
     Ok(report(&calls, streams.len(), secs, &sent, &measured, &cpu, rss, placed.retransmits))
 }
 
+/// Where the send times came from.
+fn send_times(m: &rtp_measure::Measured) -> String {
+    if m.kernel_sent == 0 {
+        return "send times read by the generator just before sending".to_owned();
+    }
+    format!("kernel send times for {:.1}% of packets", 100.0 * m.kernel_sent as f64 / m.received.max(1) as f64)
+}
+
 /// Microseconds, or "≥ 200 ms" for the histogram's overflow bucket.
 fn us(v: u64) -> String {
     if v >= rtp_measure::HIST_US as u64 { "≥ 200 ms".to_owned() } else { format!("{v} µs") }
@@ -161,13 +169,12 @@ fn report(
     );
     let _ = writeln!(
         out,
-        "  transit through the switch: p50 {}, p99 {}, max {}; generator send lateness p99 {}; \
-         kernel send times for {:.1}% of packets",
+        "  transit through the switch: p50 {}, p99 {}, max {}; generator send lateness p99 {}; {}",
         us(m.transit.quantile(0.5)),
         us(m.transit.quantile(0.99)),
         us(m.transit.max()),
         us(sent.lateness.quantile(0.99)),
-        100.0 * m.kernel_sent as f64 / m.received.max(1) as f64
+        send_times(m)
     );
     let _ = writeln!(
         out,
