@@ -98,7 +98,8 @@ impl fmt::Debug for SharedStr {
 
 impl From<&str> for SharedStr {
     fn from(s: &str) -> Self {
-        Self(SmolStr::new(s))
+        // `new_inline` copies byte by byte, cheaper than the general copy for such short text.
+        Self(if s.len() <= SmolStr::INLINE_CAP { SmolStr::new_inline(s) } else { SmolStr::new(s) })
     }
 }
 

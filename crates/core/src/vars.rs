@@ -75,6 +75,11 @@ impl Variables {
         self.lookup(name).and_then(|(_, v)| v).map(SharedStr::as_str)
     }
 
+    /// The name and value of `name` as stored (shared strings), if set.
+    pub(crate) fn get_stored(&self, name: &str) -> Option<(&SharedStr, &SharedStr)> {
+        self.lookup(name).and_then(|(stored, value)| Some((stored, value?)))
+    }
+
     /// The stored name and value of `name`: the name alone when its last change removed it.
     fn lookup(&self, name: &str) -> Option<(&SharedStr, Option<&SharedStr>)> {
         let hash = name_hash(name);

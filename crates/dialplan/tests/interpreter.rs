@@ -392,3 +392,30 @@ same => n,Set(DB(r/twice)=${_W}|${__W}|${W})
     assert_eq!(r(&h, "once"), "once");
     assert_eq!(r(&h, "twice"), "twice|twice|twice");
 }
+
+#[tokio::test]
+async fn setting_a_variable_to_its_value_publishes_var_set_with_the_snapshot_unchanged() {
+    let conf = "
+[c]
+exten => 1,1,Set(X=1)
+same => n,Set(X=1)
+same => n,Set(X=2)
+";
+    let mut h = harness(conf);
+    h.call("null/caller", "c", "1");
+    let events = h.until_idle().await;
+    let sets: Vec<_> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(&e.kind, switchyard_core::EventKind::VarSet { name, .. } if name == "X"))
+        .collect();
+    let values: Vec<_> = sets.iter().map(|(_, e)| e.channel.as_ref().unwrap().variables.get("X")).collect();
+    assert_eq!(values, [Some("1"), Some("1"), Some("2")], "every Set publishes its VarSet");
+    // The second Set changed nothing: its event shares the snapshot of the event before it
+    // (Execute), where the first Set's change made a new one.
+    let same_as_before = |i: usize| {
+        let (now, before) = (events[i].channel.as_ref().unwrap(), events[i - 1].channel.as_ref().unwrap());
+        std::sync::Arc::ptr_eq(now, before)
+    };
+    assert_eq!([sets[0].0, sets[1].0, sets[2].0].map(same_as_before), [false, true, false]);
+}
