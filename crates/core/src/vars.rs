@@ -75,9 +75,17 @@ impl Variables {
         self.lookup(name).and_then(|(_, v)| v).map(SharedStr::as_str)
     }
 
-    /// The name and value of `name` as stored (shared strings), if set.
-    pub(crate) fn get_stored(&self, name: &str) -> Option<(&SharedStr, &SharedStr)> {
-        self.lookup(name).and_then(|(stored, value)| Some((stored, value?)))
+    /// The name of `name` as stored, with its value unless its last change removed it.
+    pub(crate) fn find_stored(&self, name: &str) -> Option<(&SharedStr, Option<&SharedStr>)> {
+        self.lookup(name)
+    }
+
+    /// Sets `stored` (the name as `find_stored` gave it, or a name not set here) without looking it
+    /// up again; returns the name and value as stored.
+    pub(crate) fn set_stored(&mut self, stored: SharedStr, value: &str) -> (SharedStr, SharedStr) {
+        let value = SharedStr::from(value);
+        self.push(stored.clone(), Some(value.clone()));
+        (stored, value)
     }
 
     /// The stored name and value of `name`: the name alone when its last change removed it.

@@ -80,6 +80,8 @@ pub(crate) async fn run_sub(engine: &Arc<Engine>, chan: &mut Channel, spec: &str
 /// Runs priorities until the channel leaves the dialplan, or, with `stop_depth`, until the Gosub
 /// stack is shallower than it.
 pub(crate) async fn run_loop(engine: &Arc<Engine>, chan: &mut Channel, stop_depth: Option<usize>) -> End {
+    // The buffer each step substitutes its arguments into (kept for its allocation).
+    let mut text = String::new();
     loop {
         let (depth, in_hangup) = {
             let state = pc(chan);
@@ -100,14 +102,14 @@ pub(crate) async fn run_loop(engine: &Arc<Engine>, chan: &mut Channel, stop_dept
                 }
             }
         }
-        if let Some(end) = step(engine, chan).await {
+        if let Some(end) = step(engine, chan, &mut text).await {
             return end;
         }
     }
 }
 
-/// Runs one priority; `Some` when the loop must stop.
-async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
+/// Runs one priority, substituting its arguments into `text`; `Some` when the loop must stop.
+async fn step(engine: &Arc<Engine>, chan: &mut Channel, text: &mut String) -> Option<End> {
     let plan = engine.plan();
     let snap = chan.current();
     let (loc, cid) = (&snap.location, &snap.caller.number);
@@ -116,13 +118,10 @@ async fn step(engine: &Arc<Engine>, chan: &mut Channel) -> Option<End> {
         let (ctx, exten) = (loc.context.clone(), loc.exten.clone());
         return missing(engine, chan, &ctx, &exten, number);
     };
-    let mut text = std::mem::take(&mut pc(chan).args);
     text.clear();
-    fill_into(engine, chan, &prio.template, &mut text).await;
+    fill_into(engine, chan, &prio.template, text).await;
     let args = SharedStr::from(text.as_str());
-    let state = pc(chan);
-    state.args = text;
-    state.jumped = false;
+    pc(chan).jumped = false;
     let loc = &chan.current().location;
     tracing::debug!(
         "Executing [{}@{}:{number}] {}(\"{}\", \"{args}\") in new stack",

@@ -34,8 +34,6 @@ pub(crate) struct Pc {
     pub exception: Option<crate::exception::Exception>,
     /// `CURLOPT()` settings.
     pub curl_opts: Vec<(String, String)>,
-    /// The buffer each step substitutes its arguments into (kept for its allocation).
-    pub args: String,
 }
 
 /// The channel's interpreter state.

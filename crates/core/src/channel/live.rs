@@ -99,9 +99,13 @@ impl Channel {
     /// Sets a channel variable and publishes `VarSet`. Setting the value it already has changes
     /// nothing: the event then carries the snapshot as it is (no copy of the working state).
     pub fn set_var(&mut self, name: &str, value: &str) {
-        let (name, value) = match self.snap.variables.get_stored(name) {
-            Some((stored, old)) if *old == *value => (stored.clone(), old.clone()),
-            _ => self.snap.variables.set_shared(name, value),
+        let (name, value) = match self.snap.variables.find_stored(name) {
+            Some((stored, Some(old))) if *old == *value => (stored.clone(), old.clone()),
+            Some((stored, _)) => {
+                let stored = stored.clone();
+                self.snap.variables.set_stored(stored, value)
+            }
+            None => self.snap.variables.set_stored(name.into(), value),
         };
         self.publish(EventKind::VarSet { name, value });
     }
