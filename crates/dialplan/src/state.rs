@@ -1,15 +1,16 @@
 //! What the interpreter keeps on each channel: the Gosub stack, whether the last app jumped, the
 //! hangup phase, and per-channel settings (timeouts, CURL options).
 
-use switchyard_core::Channel;
+use switchyard_core::{Channel, SharedStr};
 
-/// One Gosub frame.
+/// One Gosub frame. Its texts are shared strings: short ones (the usual names and values) are
+/// copied in place, without allocating.
 #[derive(Debug, Default)]
 pub(crate) struct Frame {
     /// Where `Return` continues (None for an internal Gosub: the caller resumes itself).
-    pub ret: Option<(String, String, u32)>,
+    pub ret: Option<(SharedStr, SharedStr, u32)>,
     /// Variables to put back on return, oldest first (None = was unset).
-    pub saved: Vec<(String, Option<String>)>,
+    pub saved: Vec<(SharedStr, Option<SharedStr>)>,
 }
 
 /// Interpreter state on a channel.

@@ -29,7 +29,7 @@ pub(crate) fn push(
     engine: &Engine,
     chan: &mut Channel,
     spec: &str,
-    ret: Option<(String, String, u32)>,
+    ret: Option<(SharedStr, SharedStr, u32)>,
 ) -> Result<(), String> {
     let (loc, args) = split_spec(spec.trim());
     let (ctx, exten, prio) = super::goto::resolve(engine, chan, loc)?;
@@ -88,7 +88,7 @@ fn local_name(name: &str) -> SharedStr {
 
 fn save(chan: &Channel, frame: &mut Frame, name: &str) {
     if !frame.saved.iter().any(|(n, _)| n == name) {
-        frame.saved.push((name.to_owned(), chan.var(name).map(str::to_owned)));
+        frame.saved.push((SharedStr::from(name), chan.var(name).map(SharedStr::from)));
     }
 }
 
@@ -106,18 +106,18 @@ pub(crate) fn pop(chan: &mut Channel) -> Option<Frame> {
 
 /// `LOCAL(name)=value`: saved in the innermost frame, then set.
 pub(crate) fn set_local(chan: &mut Channel, name: &str, value: &str) {
-    let old = chan.var(name).map(str::to_owned);
+    let old = chan.var(name).map(SharedStr::from);
     if let Some(frame) = pc(chan).frames.last_mut()
         && !frame.saved.iter().any(|(n, _)| n == name)
     {
-        frame.saved.push((name.to_owned(), old));
+        frame.saved.push((SharedStr::from(name), old));
     }
     crate::vars::set(chan, name, value);
 }
 
 fn gosub_to(e: &Engine, chan: &mut Channel, spec: &str) -> AppResult {
     let here = &chan.current().location;
-    let ret = Some((here.context.as_str().to_owned(), here.exten.as_str().to_owned(), here.priority + 1));
+    let ret = Some((here.context.clone(), here.exten.clone(), here.priority + 1));
     match push(e, chan, spec, ret) {
         Ok(()) => Ok(String::new()),
         Err(why) => {

@@ -3,24 +3,24 @@
 use std::sync::Arc;
 
 use switchyard_core::app::{AppResult, BoxFuture};
-use switchyard_core::{Channel, HangupCause};
+use switchyard_core::{Channel, HangupCause, SharedStr};
 
 use crate::engine::Engine;
 use crate::funcs::strings::truthy;
 use crate::ir::Step;
 use crate::state::jump;
 
-/// A resolved target.
-pub(crate) type Target = (String, String, u32);
+/// A resolved target (shared strings: a short context or extension is copied, not allocated).
+pub(crate) type Target = (SharedStr, SharedStr, u32);
 
 /// Resolves `[[context,]exten,]priority` from the channel's location; labels and `+n`/`-n` too.
 pub(crate) fn resolve(engine: &Engine, chan: &Channel, spec: &str) -> Result<Target, String> {
     let here = &chan.current().location;
-    let parts: Vec<&str> = spec.split(',').map(str::trim).collect();
-    let (ctx, exten, prio) = match parts.as_slice() {
-        [p] => (here.context.as_str(), here.exten.as_str(), *p),
-        [e, p] => (here.context.as_str(), *e, *p),
-        [c, e, p] => (*c, *e, *p),
+    let mut parts = spec.split(',').map(str::trim);
+    let (ctx, exten, prio) = match [parts.next(), parts.next(), parts.next(), parts.next()] {
+        [Some(p), None, ..] => (here.context.as_str(), here.exten.as_str(), p),
+        [Some(e), Some(p), None, _] => (here.context.as_str(), e, p),
+        [Some(c), Some(e), Some(p), None] => (c, e, p),
         _ => return Err(format!("'{spec}' is not [[context,]exten,]priority")),
     };
     let (ctx, exten) =
@@ -43,7 +43,7 @@ pub(crate) fn resolve(engine: &Engine, chan: &Channel, spec: &str) -> Result<Tar
     if number == 0 {
         return Err(format!("Priority '{prio}' must be a number > 0, or valid label"));
     }
-    Ok((ctx.to_owned(), exten.to_owned(), number))
+    Ok((SharedStr::from(ctx), SharedStr::from(exten), number))
 }
 
 /// Jumps to `spec`, or hangs up when it cannot be resolved (as Asterisk's app failure does).
