@@ -86,9 +86,13 @@ pub fn no_huge_page_collapse() {
 /// One warning per process when real-time priority is refused (every media thread would say the same).
 fn warn_once_refused(e: &thread_priority::Error) {
     static WARNED: std::sync::Once = std::sync::Once::new();
+    let why = match e {
+        thread_priority::Error::OS(code) => std::io::Error::from_raw_os_error(*code).to_string(),
+        other => format!("{other:?}"),
+    };
     WARNED.call_once(|| {
         tracing::warn!(
-            "media threads stay at normal priority: real-time round robin refused ({e:?}); run as root, \
+            "media threads stay at normal priority: real-time round robin refused ({why}); run as root, \
              give the binary CAP_SYS_NICE or raise RLIMIT_RTPRIO, or set [media] rtp_realtime = false"
         );
     });
