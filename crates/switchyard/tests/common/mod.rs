@@ -74,14 +74,22 @@ pub fn http_get(addr: &str, path: &str) -> String {
 
 /// Starts the switch in `dir` (its `switchyard.toml`): first start, or again after a crash or a stop.
 pub fn restart_in(dir: tempfile::TempDir) -> Running {
+    start_in_under(dir, &[])
+}
+
+/// Starts the switch in `dir` through the command `wrapper` (e.g. `setpriv …`; empty: directly).
+pub fn start_in_under(dir: tempfile::TempDir, wrapper: &[&str]) -> Running {
     let config = dir.path().join("switchyard.toml");
-    let mut child = Command::new(BIN)
-        .args(["run", "--config"])
-        .arg(&config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut command = match wrapper.split_first() {
+        Some((program, args)) => {
+            let mut c = Command::new(program);
+            c.args(args).arg(BIN);
+            c
+        }
+        None => Command::new(BIN),
+    };
+    let mut child =
+        command.args(["run", "--config"]).arg(&config).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let stdout_lines = read_banner(&mut child);
     Running { child, config, stdout_lines, dir: Some(dir) }
 }
