@@ -30,6 +30,17 @@ fn sim_calls_are_listed_by_the_cli_and_end_on_sigterm() {
 }
 
 #[test]
+fn sigterm_the_moment_the_banner_is_out_is_a_clean_stop() {
+    // The banner promises a clean stop on SIGTERM: the handler must be in place before it is printed
+    // (before, a signal sent straight away could kill the switch without flushing its store).
+    for _ in 0..5 {
+        let (ok, stderr) = start("").terminate();
+        assert!(ok, "exit status not 0: {stderr}");
+        assert!(stderr.contains("stopped"), "{stderr}");
+    }
+}
+
+#[test]
 fn the_cli_reports_bad_dial_strings_and_unknown_commands() {
     let sw = start("");
     let bad = sw.cli("channel originate sim/x?colour=red application Wait 1");

@@ -62,9 +62,12 @@ async fn serve(
     ami::start(&cfg, switch.clone(), store.clone(), scheduler, dialplan).await?;
     let sip_bound = sip::start(&cfg, switch.clone(), None).await;
     tokio::spawn(cpu::sample_idle_cpu(switch.clone()));
+    // Handlers before the banner: it tells the user SIGTERM stops the switch cleanly, and a signal
+    // sent right after it must not find the default action (death without flushing the store).
+    let stop = StopSignals::install()?;
     banner::print(&cfg, embedded, generated.as_ref(), &control_path, metrics_addr, &sip_bound);
     let control_task = tokio::spawn(control.serve());
-    wait_for_signal().await?;
+    stop.wait().await;
     tracing::info!("shutting down: hanging up channels");
     control_task.abort();
     let left = switch.shutdown(Duration::from_millis(cfg.core.shutdown_grace_ms)).await;
@@ -102,12 +105,22 @@ fn build_switch(cfg: &Config) -> Switch {
     })
 }
 
-async fn wait_for_signal() -> anyhow::Result<()> {
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = int.recv() => {}
+/// SIGTERM and SIGINT, caught from the moment they are installed.
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn install() -> anyhow::Result<StopSignals> {
+        Ok(StopSignals { term: signal(SignalKind::terminate())?, int: signal(SignalKind::interrupt())? })
     }
-    Ok(())
+
+    /// Returns when either arrives.
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+    }
 }
