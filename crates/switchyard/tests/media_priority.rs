@@ -8,8 +8,9 @@ use std::process::Command;
 
 use common::{start_in_under, write_config};
 
-/// SIP (and so the media engine) on a free port; nothing else that needs a fixed port.
-const SIP: &str = "\n[sip]\nlisten = [\"udp:127.0.0.1:0\"]\n";
+/// SIP (and so the media engine) on a free port, two media threads; nothing else that needs a fixed port.
+const SIP: &str = "\n[sip]\nlisten = [\"udp:127.0.0.1:0\"]\n[media]\nrtp_threads = 2\n";
+const MEDIA_THREADS: usize = 2;
 
 fn is_root() -> bool {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -31,6 +32,21 @@ fn media_threads(pid: u32) -> Vec<(String, String)> {
     found
 }
 
+/// The media threads once all of them have started and each satisfies `settled`: a worker names
+/// itself and then sets its priority on its own, possibly after the banner is printed. Gives up
+/// after ten seconds and returns what it saw (the assertions then say what is wrong).
+fn settled_media_threads(pid: u32, settled: impl Fn(&(String, String)) -> bool) -> Vec<(String, String)> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let threads = media_threads(pid);
+        let done = threads.len() == MEDIA_THREADS && threads.iter().all(&settled);
+        if done || std::time::Instant::now() > deadline {
+            return threads;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5)); // poll interval, not a wait for time to pass
+    }
+}
+
 fn started(wrapper: &[&str]) -> common::Running {
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
@@ -45,9 +61,9 @@ fn by_default_the_media_threads_run_real_time_round_robin_1() {
         return;
     }
     let sw = started(&[]);
-    let threads = media_threads(sw.child.id());
+    let threads = settled_media_threads(sw.child.id(), |(prio, policy)| prio == "1" && policy == "2");
     let (ok, stderr) = sw.terminate();
-    assert!(!threads.is_empty(), "no media threads");
+    assert_eq!(threads.len(), MEDIA_THREADS, "{threads:?}");
     assert!(threads.iter().all(|(prio, policy)| prio == "1" && policy == "2"), "{threads:?}");
     assert!(ok && !stderr.contains("real-time round robin refused"), "{stderr}");
 }
@@ -60,9 +76,9 @@ fn without_the_privilege_the_media_threads_stay_normal_and_one_warning_says_why(
         return;
     }
     let sw = started(&["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
-    let threads = media_threads(sw.child.id());
+    let threads = settled_media_threads(sw.child.id(), |_| true);
     let (ok, stderr) = sw.terminate();
-    assert!(!threads.is_empty(), "no media threads");
+    assert_eq!(threads.len(), MEDIA_THREADS, "{threads:?}");
     assert!(threads.iter().all(|(_, policy)| policy == "0"), "{threads:?}");
     assert!(ok, "{stderr}");
     let warnings = stderr.lines().filter(|l| l.contains("real-time round robin refused")).count();
