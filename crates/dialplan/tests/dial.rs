@@ -1,4 +1,6 @@
 //! Dial to sim/, null/ and Local/: statuses, U() on the answered leg, g, variable inheritance.
+//! They run on tokio's paused clock: the sim channels' timings (answer, DTMF, hangup after) are
+//! exact whatever the machine's load, and the waits take no real time.
 
 mod support;
 
@@ -15,7 +17,7 @@ fn r(h: &support::Harness, key: &str) -> String {
     h.db("r", key).unwrap_or_else(|| "<unset>".into())
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn failed_dials_set_dialstatus_and_continue() {
     let conf = "
 [c]
@@ -41,7 +43,7 @@ same => n,Set(DB(r/two)=${DIALSTATUS})
     assert_eq!(r(&h, "two"), "BUSY");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_answered_dial_runs_u_on_the_callee_bridges_and_continues_with_g() {
     let conf = "
 [c]
@@ -62,7 +64,7 @@ same => n,Return()
     assert_eq!(r(&h, "after"), "ANSWER|0|sim/op-00000002");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn without_g_the_caller_hangs_up_when_the_callee_does() {
     let conf = "
 [c]
@@ -78,7 +80,7 @@ exten => h,1,Set(DB(r/h)=${DIALSTATUS})
     assert_eq!(r(&h, "h"), "ANSWER");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn local_channels_run_the_dialplan_on_their_second_leg_and_inherit_variables() {
     let conf = "
 [c]
@@ -102,7 +104,7 @@ same => n,Return()
     assert_eq!(r(&h, "after"), "ANSWER|Local/200@far-00000002;1");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_caller_hanging_up_while_dialing_cancels_the_callee() {
     let conf = "
 [c]
@@ -115,7 +117,7 @@ exten => h,1,Set(DB(r/h)=${DIALSTATUS})
     assert_eq!(r(&h, "h"), "CANCEL");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_busy_local_leg_makes_the_dial_busy() {
     let conf = "
 [c]
@@ -128,7 +130,7 @@ exten => 300,1,Busy()
     assert_eq!(r(&h, "status"), "BUSY");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn dtmf_sent_on_the_first_local_leg_is_read_on_the_second() {
     let conf = "
 [c]
@@ -145,7 +147,7 @@ same => n,Set(DB(r/pin)=${PIN}|${READSTATUS})
     assert_eq!(r(&h, "pin"), "42|OK");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn dial_announces_each_callee_with_dial_begin_and_dial_end() {
     let conf = "
 [c]
@@ -189,7 +191,7 @@ fn ringing_trace(events: &[switchyard_core::Event]) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_ringing_callee_rings_the_caller_across_local_legs() {
     let conf = "
 [c]
@@ -211,7 +213,7 @@ exten => 2,1,Dial(sim/op?ring=30ms,5,L(50))
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn ringing_in_a_local_leg_rings_its_first_leg() {
     let conf = "
 [c]
@@ -240,7 +242,7 @@ fn var_sets(events: &[switchyard_core::Event], name: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_time_limit_warns_y_before_the_end_then_every_z_and_ends_the_call() {
     let conf = "
 [c]
@@ -257,7 +259,7 @@ same => n,Set(DB(r/after)=${DIALSTATUS})
     assert!(left.windows(2).all(|w| w[0] >= w[1]) && left[0] <= 200, "{left:?}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn with_t_upper_the_caller_blind_transfers_the_callee_with_hash_and_digits() {
     let conf = "
 [c]
@@ -276,7 +278,7 @@ exten => 42,1,Set(DB(r/transferred)=${CHANNEL})
     assert_eq!(r(&h, "transferred"), "Local/op@c-00000002;1");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn with_t_the_callee_blind_transfers_the_caller_in_the_callers_context() {
     let conf = "
 [c]
@@ -296,7 +298,7 @@ same => n,Wait(5)
     assert_eq!(r(&h, "transferred"), "null/caller-00000001");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn without_t_a_hash_is_just_a_digit() {
     let conf = "
 [c]
@@ -313,7 +315,7 @@ same => n,Wait(0.1)
     assert_eq!(r(&h, "transferred"), "<unset>");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn both_local_legs_exist_before_dial_begin_and_the_second_runs_after_local_bridge() {
     let conf = "
 [c]

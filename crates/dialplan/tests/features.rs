@@ -1,5 +1,7 @@
 //! In-call features from features.conf on Dial bridges: blind and attended transfer, disconnect,
 //! codes of several digits, and the events they publish.
+//! They run on tokio's paused clock: the sim channels' timings (answer, DTMF, hangup after) are
+//! exact whatever the machine's load, and the waits take no real time.
 
 mod support;
 
@@ -39,7 +41,7 @@ fn bridge_peers(events: &[Event], name_prefix: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_configured_blindxfer_code_of_two_digits_transfers_and_publishes_blind_transfer() {
     let conf = "
 [c]
@@ -64,7 +66,7 @@ exten => 42,1,Set(DB(r/transferred)=${CHANNEL})
     assert_eq!(blind.bridge.map(|b| b.members), Some(2));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_default_hash_is_not_a_code_once_blindxfer_is_configured_otherwise() {
     let conf = "
 [c]
@@ -79,7 +81,7 @@ exten => 42,1,Set(DB(r/transferred)=${CHANNEL})
     assert_eq!(r(&h, "after"), "ANSWER");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn with_h_upper_the_callers_disconnect_code_hangs_up_the_callee_and_g_continues() {
     let conf = "
 [c]
@@ -97,7 +99,7 @@ same => n,Set(DB(r/after)=${DIALSTATUS})
     assert!(callee_hangup, "the callee is hung up by the disconnect feature");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn without_h_the_disconnect_code_is_just_digits() {
     let conf = "
 [c]
@@ -115,7 +117,7 @@ same => n,Set(DB(r/after)=${DIALSTATUS})
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn with_h_the_callee_disconnects_and_the_caller_continues_with_g() {
     let conf = "
 [c]
@@ -143,7 +145,7 @@ same => n,Set(DB(r/target)=${CHANNEL})
 same => n,Wait(0.8)
 ";
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_attended_transfer_completes_when_the_transferer_hangs_up() {
     let mut h = with_features(ATTENDED);
     h.call(&caller("*242", "500ms"), "c", "1");
@@ -170,7 +172,7 @@ async fn an_attended_transfer_completes_when_the_transferer_hangs_up() {
     assert!(callee_bridged_to_target, "the transferee and the target share the destination bridge");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn atxferabort_brings_the_transferer_back_to_the_transferee() {
     let mut h = with_features(ATTENDED);
     h.call(&caller("*242*1", "1s"), "c", "1");
@@ -182,7 +184,7 @@ async fn atxferabort_brings_the_transferer_back_to_the_transferee() {
     assert!(peers[0].starts_with("sim/callee-") && peers[1].starts_with("Local/42@c-") && peers[2] == peers[0]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_target_that_hangs_up_returns_the_transferer_to_the_transferee() {
     let conf = "
 [c]
@@ -201,7 +203,7 @@ same => n,Hangup()
     assert!(!events.iter().any(|e| matches!(e.kind, EventKind::AttendedTransfer(_))));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn without_an_atxfer_code_the_digits_do_nothing() {
     let mut h = harness(ATTENDED);
     h.call(&caller("*242", "500ms"), "c", "1");
@@ -228,7 +230,7 @@ fn optimizations(events: &[Event]) -> Vec<switchyard_core::transfer::LocalOptimi
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_local_pair_bridged_on_both_sides_optimizes_itself_away() {
     use switchyard_core::transfer::LocalOptimization::{Begin, End};
     let mut h = harness(LOCAL);
@@ -253,7 +255,7 @@ async fn a_local_pair_bridged_on_both_sides_optimizes_itself_away() {
     assert_eq!(locals_hung_up.count(), 2);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn with_n_the_local_pair_stays() {
     let mut h = harness(LOCAL);
     h.call("null/caller", "c", "3");
@@ -262,7 +264,7 @@ async fn with_n_the_local_pair_stays() {
     assert!(optimizations(&events).is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_transferer_hanging_up_while_the_target_rings_leaves_the_transferee_to_it() {
     let conf = "
 [c]
@@ -289,7 +291,7 @@ same => n,Wait(0.3)
     assert_eq!(callee_peers.last(), Some(&target), "{callee_peers:?}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn atxferabort_while_the_target_rings_cancels_it() {
     let conf = "
 [c]

@@ -1,6 +1,8 @@
 //! The XML dialplan on real `sim/` channels: two-phase routing, dptools, transfers between the
 //! XML and extensions.conf dialplans, bridge failover, and `reloadxml`. Results are written to
 //! AstDB with the `db` application and read back.
+//! They run on tokio's paused clock: the sim channels' timings (answer, DTMF, hangup after) are
+//! exact whatever the machine's load, and the waits take no real time.
 
 mod support;
 
@@ -62,7 +64,7 @@ fn hangup_cause(events: &[switchyard_core::Event], id: ChannelId) -> Option<Hang
     })
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_xml_call_hunts_then_runs_the_actions_and_hangs_up_when_they_end() {
     let body = r#"
 <extension name="prep" continue="true"><condition field="destination_number" expression="^(\d+)$">
@@ -91,7 +93,7 @@ async fn an_xml_call_hunts_then_runs_the_actions_and_hangs_up_when_they_end() {
     assert_eq!(hangup_cause(&events, id), Some(HangupCause::NORMAL_CLEARING));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn no_matching_extension_hangs_up_with_no_route() {
     let mut h = harness(r#"<extension name="x"><condition field="destination_number" expression="^1$"/></extension>"#);
     let id = call(&h, "sim/a", "2", "XML", "default");
@@ -99,7 +101,7 @@ async fn no_matching_extension_hangs_up_with_no_route() {
     assert_eq!(hangup_cause(&events, id), Some(HangupCause::NO_ROUTE_DESTINATION));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn each_channel_uses_its_own_dialplan_and_transfer_crosses_where_told() {
     let body = r#"
 <extension name="to-other"><condition field="destination_number" expression="^1$">
@@ -125,7 +127,7 @@ async fn each_channel_uses_its_own_dialplan_and_transfer_crosses_where_told() {
     assert_eq!(r(&h, "xml100"), "yes");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn bridge_fails_over_and_honours_continue_on_fail_and_hangup_after_bridge() {
     let body = r#"
 <extension name="failover"><condition field="destination_number" expression="^1$">
@@ -162,7 +164,7 @@ async fn bridge_fails_over_and_honours_continue_on_fail_and_hangup_after_bridge(
     assert_eq!(r(&h, "hab"), "<unset>");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn reloadxml_swaps_on_success_and_keeps_the_old_plan_on_error() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("default.xml");
@@ -191,7 +193,7 @@ async fn reloadxml_swaps_on_success_and_keeps_the_old_plan_on_error() {
     assert_eq!(r(&h, "version"), "two");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_db_api_answers_as_mod_db() {
     let h = harness("");
     let sw = h.switch.clone();
@@ -210,7 +212,7 @@ async fn the_db_api_answers_as_mod_db() {
     assert_eq!(api("db bogus").await, "!err!");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn loopback_legs_route_through_xml_and_uuid_transfer_names_the_dialplan() {
     let body = r#"
 <extension name="lb"><condition field="destination_number" expression="^500$">
@@ -244,7 +246,7 @@ async fn loopback_legs_route_through_xml_and_uuid_transfer_names_the_dialplan() 
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn extensions_conf_hands_a_channel_to_xml_when_a_transfer_names_it() {
     let mut h = harness("");
     let id = call(&h, "sim/a", "300", "asterisk", "c");
@@ -267,7 +269,7 @@ async fn extensions_conf_hands_a_channel_to_xml_when_a_transfer_names_it() {
     assert_eq!(r(&h, "landed"), "78@other");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn read_and_play_and_get_digits_take_dtmf_and_event_fires_a_custom_event() {
     let body = r#"
 <extension name="digits"><condition field="destination_number" expression="^1$">
@@ -289,7 +291,7 @@ async fn read_and_play_and_get_digits_take_dtmf_and_event_fires_a_custom_event()
     assert_eq!(custom, Some(vec![("Digits".to_owned(), "12".to_owned())]));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_inline_dialplan_runs_the_destination_itself() {
     let mut h = harness("");
     let id = call(&h, "sim/a", "set:foo=bar,db:insert/r/inline/${foo}|${dialplan}", "inline", "default");

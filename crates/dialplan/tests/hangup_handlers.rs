@@ -1,5 +1,7 @@
 //! Hangup handlers as Asterisk runs them: after `h`, newest first, with hangup ignored so their
 //! apps complete, before the final Hangup event; push/pop/wipe semantics.
+//! They run on tokio's paused clock: the sim channels' timings (answer, DTMF, hangup after) are
+//! exact whatever the machine's load, and the waits take no real time.
 
 mod support;
 
@@ -20,7 +22,7 @@ same => n,Set(DB(test/${ARG1})=done-${ARG2})
 same => n,Return()
 ";
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn hangup_handlers_run_lifo_after_the_h_extension_and_before_the_hangup_event() {
     let mut h = harness(ORACLE);
     let id = h.call("null/x", "test", "100");
@@ -50,7 +52,7 @@ async fn hangup_handlers_run_lifo_after_the_h_extension_and_before_the_hangup_ev
     assert_eq!(h.db("test", "one").as_deref(), Some("done-two"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn missing_context_and_exten_are_filled_at_push_time_and_pop_and_wipe_replace() {
     let conf = "
 [c]
@@ -102,7 +104,7 @@ same => n,Return()
     assert_eq!(h.db("h", "d"), None);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn core_show_hanguphandlers_lists_newest_first_in_asterisk_columns() {
     let conf = "
 [test]
@@ -136,7 +138,7 @@ exten => s,1,Return()
     assert_eq!(runs, 2);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_oracle_run_on_a_local_channel_orders_h_handlers_and_hangup_as_asterisk_22() {
     let mut h = harness(ORACLE);
     let target = switchyard_core::OriginateTarget::App { name: "Wait".into(), args: "1".into() };
