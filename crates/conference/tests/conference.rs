@@ -41,7 +41,7 @@ async fn join(sw: &Switch, name: &str, data: &str) -> ChannelId {
 }
 
 /// The next conference event, skipping everything else.
-async fn next_conference(sub: &mut Subscription) -> Arc<Event> {
+async fn next_conference(sub: &mut Subscription) -> Event {
     tokio::time::timeout(Duration::from_secs(5), async {
         loop {
             if let BusItem::Event(e) = sub.recv().await
@@ -55,7 +55,7 @@ async fn next_conference(sub: &mut Subscription) -> Arc<Event> {
     .expect("a conference event")
 }
 
-fn action(e: &Arc<Event>) -> (String, Vec<(String, String)>) {
+fn action(e: &Event) -> (String, Vec<(String, String)>) {
     match &e.kind {
         EventKind::Conference(c) => {
             (c.action.clone(), c.conference.iter().chain(&c.member).chain(&c.extra).cloned().collect())

@@ -1,8 +1,11 @@
 //! The event bus: publishing never blocks, each subscriber reads at its own pace within a bounded lag,
 //! learns how many events it lost when it falls behind, and can resume from a sequence number.
 //!
-//! All events live once in a shared ring (the replay window). A subscriber is a cursor into it with its
-//! own bound (its queue size): publishing costs the same whatever the number of subscribers.
+//! All events live once in a shared ring (the replay window), by value: an event takes a slot that the
+//! event leaving the window gave up, so publishing allocates nothing for the event itself. A subscriber
+//! is a cursor into the ring with its own bound (its queue size) and receives copies (an event's
+//! payload is shared by `Arc`, so a copy is a few reference counts): publishing costs the same whatever
+//! the number of subscribers.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -19,8 +22,8 @@ use crate::snapshot::ChannelSnapshot;
 /// What a subscriber receives.
 #[derive(Clone, Debug)]
 pub enum BusItem {
-    /// The next event.
-    Event(Arc<Event>),
+    /// The next event (a copy of the ring's; what it points to is shared).
+    Event(Event),
     /// The subscriber fell behind (or resumed from outside the window): this many events are gone.
     Lost(u64),
 }
@@ -41,10 +44,10 @@ impl Default for BusConfig {
 }
 
 struct Ring {
-    events: VecDeque<Arc<Event>>,
+    events: VecDeque<Event>,
     next_seq: u64,
     /// Events that left the window, freed together once there are `retire::BATCH` of them.
-    retired: Vec<Arc<Event>>,
+    retired: Vec<Event>,
 }
 
 impl Ring {
@@ -115,7 +118,7 @@ impl EventBus {
                     retired = Some(std::mem::replace(&mut ring.retired, Vec::with_capacity(retire::BATCH)));
                 }
             }
-            ring.events.push_back(Arc::new(Event { seq, timestamp, kind, channel }));
+            ring.events.push_back(Event { seq, timestamp, kind, channel });
             (seq, retired)
         };
         // A subscriber sets `waiting` before it registers and then looks at the ring under the lock:
@@ -271,7 +274,7 @@ impl Cursor {
         Some(lost)
     }
 
-    fn take(&mut self, ring: &Ring) -> Option<Arc<Event>> {
+    fn take(&mut self, ring: &Ring) -> Option<Event> {
         if self.next >= ring.next_seq {
             return None;
         }
@@ -287,6 +290,7 @@ impl Cursor {
 mod tests {
     use super::*;
     use crate::clock::SystemClock;
+    use crate::execution::{AppUuid, Execution};
 
     fn bus(window: usize, queue: usize) -> EventBus {
         EventBus::new(BusConfig { replay_window: window, subscriber_queue: queue }, Arc::new(SystemClock))
@@ -340,11 +344,10 @@ mod tests {
     fn events_that_left_the_window_are_freed_a_batch_at_a_time() {
         let bus = bus(4, 4);
         let mut sub = bus.subscribe("s");
-        bus.publish(EventKind::Shutdown, None);
-        let first = match sub.try_recv() {
-            Some(BusItem::Event(e)) => Arc::downgrade(&e),
-            other => panic!("expected an event, got {other:?}"),
-        };
+        let exec = Arc::new(Execution { app: "A".into(), data: "".into(), app_uuid: AppUuid::fresh() });
+        let first = Arc::downgrade(&exec);
+        bus.publish(EventKind::Execute { exec }, None);
+        assert!(matches!(sub.try_recv(), Some(BusItem::Event(e)) if e.seq == 1));
         // Out of the window at the 5th publish, kept until 32 have left it, then freed with them.
         for _ in 0..crate::retire::BATCH + 2 {
             bus.publish(EventKind::Shutdown, None);

@@ -1,7 +1,7 @@
 //! Freeing events that left the bus's replay window, a batch at a time.
 //!
-//! By the time an event leaves a 65,536-event window its memory (the event, its snapshot, the strings
-//! and variable changes only it still holds) has long left the CPU caches. Dropping one costs a
+//! By the time an event leaves a 65,536-event window the memory it points to (its snapshot, the
+//! strings and variable changes only it still holds) has long left the CPU caches. Dropping one costs a
 //! cache miss per object, and each miss is waited for in turn: the reference-count decrement that
 //! drops an object is an atomic instruction, which waits for every load before it. Reading first
 //! what the drops will touch, for a whole batch, with plain loads that do not wait for each other,
@@ -15,13 +15,10 @@ use crate::snapshot::ChannelSnapshot;
 /// Events freed together.
 pub(crate) const BATCH: usize = 32;
 
-/// Frees `batch`, touching level by level (events, then what they point to, then what that points
-/// to) what dropping them will touch.
-pub(crate) fn free(batch: Vec<Arc<Event>>) {
+/// Frees `batch`, touching level by level (what the events point to, then what that points to) what
+/// dropping them will touch.
+pub(crate) fn free(batch: Vec<Event>) {
     let mut sum = 0usize;
-    for event in &batch {
-        sum = sum.wrapping_add(Arc::strong_count(event));
-    }
     for event in &batch {
         sum = sum.wrapping_add(touch_kind(&event.kind));
         if let Some(snap) = &event.channel {

@@ -29,7 +29,7 @@ async fn run(sw: &Switch, line: &str) -> String {
     sw.commands().execute(sw, line).await.unwrap().text
 }
 
-async fn until(sub: &mut Subscription, pred: impl Fn(&Event) -> bool) -> Arc<Event> {
+async fn until(sub: &mut Subscription, pred: impl Fn(&Event) -> bool) -> Event {
     loop {
         if let BusItem::Event(e) = sub.recv().await
             && pred(&e)

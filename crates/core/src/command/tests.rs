@@ -164,7 +164,7 @@ async fn shutdown_hangs_up_every_channel_with_system_shutdown() {
 async fn next_matching(
     sub: &mut crate::bus::Subscription,
     pred: impl Fn(&crate::event::Event) -> bool,
-) -> Arc<crate::event::Event> {
+) -> crate::event::Event {
     loop {
         if let BusItem::Event(e) = sub.recv().await
             && pred(&e)

@@ -77,7 +77,7 @@ impl Harness {
                 EventKind::ChannelDestroy => self.destroyed += 1,
                 _ => {}
             }
-            return (*e).clone();
+            return e;
         }
     }
 
