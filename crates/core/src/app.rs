@@ -98,7 +98,7 @@ impl Channel {
     pub async fn execute(&mut self, name: &str, args: &str) -> Result<AppResult, NoSuchApp> {
         let app = self.switch().apps().get(name).ok_or_else(|| NoSuchApp(name.to_owned()))?;
         // Consecutive priorities often run the same application: share its name then.
-        let name = match &self.current().location.app {
+        let name = match self.current().location.app() {
             Some(previous) if *previous == *name => previous.clone(),
             _ => SharedStr::from(name),
         };
@@ -118,9 +118,7 @@ impl Channel {
             None => AppUuid::fresh(),
         };
         let exec = Arc::new(Execution { app: name, data, app_uuid });
-        let location = &mut self.current_mut().location;
-        location.app = Some(exec.app.clone());
-        location.app_data = exec.data.clone();
+        self.current_mut().location.exec = Some(exec.clone());
         self.publish(EventKind::Execute { exec: exec.clone() });
         let result = app.execute(self, &exec.data).await;
         let response = match &result {

@@ -45,9 +45,9 @@ fn touch_kind(kind: &EventKind) -> usize {
     }
 }
 
-/// Reads what dropping the snapshot's last reference touches: its body, the location's strings and
-/// the newest variable change.
+/// Reads what dropping the snapshot's last reference touches: its body, the execution and the newest
+/// variable change.
 fn touch_snapshot(snap: &ChannelSnapshot) -> usize {
-    let location = &snap.location;
-    location.app_data.touch().wrapping_add(location.priority as usize).wrapping_add(snap.variables.touch())
+    let exec = snap.location.exec.as_ref().map_or(0, Arc::strong_count);
+    exec.wrapping_add(snap.location.priority as usize).wrapping_add(snap.variables.touch())
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::cause::HangupCause;
 use crate::clock::Timestamp;
+use crate::execution::Execution;
 use crate::id::ChannelId;
 use crate::state::ChannelState;
 use crate::text::SharedStr;
@@ -53,10 +54,21 @@ pub struct DialplanLocation {
     pub exten: SharedStr,
     /// Priority (1-based; 0 before the dialplan starts).
     pub priority: u32,
+    /// The application running now (name and arguments), if any: the execution its `Execute` event
+    /// reported, shared with it (a snapshot then holds one pointer, not two strings).
+    pub exec: Option<Arc<Execution>>,
+}
+
+impl DialplanLocation {
     /// The application running now, if any.
-    pub app: Option<SharedStr>,
-    /// Its arguments.
-    pub app_data: SharedStr,
+    pub fn app(&self) -> Option<&SharedStr> {
+        self.exec.as_ref().map(|exec| &exec.app)
+    }
+
+    /// Its arguments (empty when none runs).
+    pub fn app_data(&self) -> &str {
+        self.exec.as_ref().map_or("", |exec| exec.data.as_str())
+    }
 }
 
 /// The parts of a channel snapshot that seldom change once the call is set up (names, caller ids,

@@ -67,15 +67,10 @@ fn channel_execute_headers_come_in_freeswitch_order() {
     snap.connected.number = "default".into();
     snap.dialed = "1000".into();
     snap.location.context = "default".into();
-    snap.location.app = Some("answer".into());
-    let ev = Event {
-        seq: 1,
-        timestamp: Timestamp(5),
-        kind: EventKind::Execute {
-            exec: Arc::new(Execution { app: "answer".into(), data: "x".into(), app_uuid: "u".into() }),
-        },
-        channel: Some(Arc::new(snap)),
-    };
+    let exec = Arc::new(Execution { app: "answer".into(), data: "x".into(), app_uuid: "u".into() });
+    snap.location.exec = Some(exec.clone());
+    let ev =
+        Event { seq: 1, timestamp: Timestamp(5), kind: EventKind::Execute { exec }, channel: Some(Arc::new(snap)) };
     let got = translate(&ev, &ctx());
     let names: Vec<&str> = got[0].headers.iter().map(|(k, _)| k.as_ref()).collect();
     let mut pos = 0;

@@ -107,7 +107,7 @@ fn normal_line(s: &ChannelSnapshot) -> String {
     } else {
         clip39(format!("{}@{}:{}", l.exten, l.context, l.priority))
     };
-    let app = l.app.as_ref().map_or_else(|| "(None)".to_owned(), |a| clip39(format!("{a}({})", l.app_data)));
+    let app = l.app().map_or_else(|| "(None)".to_owned(), |a| clip39(format!("{a}({})", l.app_data())));
     normal_row(&s.name, &loc, s.state.line().asterisk_name(), &app)
 }
 
@@ -120,8 +120,8 @@ fn concise_line(s: &ChannelSnapshot, now: Timestamp) -> String {
         l.exten,
         l.priority,
         s.state.line().asterisk_name(),
-        l.app.as_deref().unwrap_or("(None)"),
-        l.app_data,
+        l.app().map_or("(None)", |a| a.as_str()),
+        l.app_data(),
         s.caller.number,
         s.account_code,
         "",
@@ -154,7 +154,7 @@ fn verbose_line(s: &ChannelSnapshot, now: Timestamp) -> String {
     let d = s.duration_secs(now);
     let dur = format!("{:02}:{:02}:{:02}", d / 3600, d % 3600 / 60, d % 60);
     let l = &s.location;
-    let data = if l.app_data.is_empty() { "(Empty)" } else { &l.app_data };
+    let data = if l.app_data().is_empty() { "(Empty)" } else { l.app_data() };
     format!(
         "{:<80.80} {:<24.24} {:<24.24} {:>4} {:<7.7} {:<12.12} {:<25.25} {:<15.15} {:>8.8} {:<11.11} {:<11.11} {:<20.20}\n",
         s.name,
@@ -162,7 +162,7 @@ fn verbose_line(s: &ChannelSnapshot, now: Timestamp) -> String {
         l.exten,
         l.priority,
         s.state.line().asterisk_name(),
-        l.app.as_deref().unwrap_or("(None)"),
+        l.app().map_or("(None)", |a| a.as_str()),
         data,
         s.caller.number,
         dur,
@@ -232,8 +232,8 @@ fn channel_details(s: &ChannelSnapshot, now: Timestamp) -> String {
         l.context,
         l.exten,
         l.priority,
-        l.app.as_deref().unwrap_or("(N/A)"),
-        if l.app_data.is_empty() { "(Empty)" } else { &l.app_data },
+        l.app().map_or("(N/A)", |a| a.as_str()),
+        if l.app_data().is_empty() { "(Empty)" } else { l.app_data() },
     );
     out.push_str("      Variables:\n");
     for (k, v) in s.variables.iter() {

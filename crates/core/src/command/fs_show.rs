@@ -126,8 +126,8 @@ fn row(s: &ChannelSnapshot, host: &str) -> Vec<String> {
     r[6] = s.caller.name.as_str().to_owned();
     r[7] = s.caller.number.as_str().to_owned();
     r[9].clone_from(&dest);
-    r[10] = l.app.as_deref().unwrap_or_default().to_owned();
-    r[11] = l.app_data.to_string();
+    r[10] = l.app().map_or("", |a| a.as_str()).to_owned();
+    r[11] = l.app_data().to_owned();
     r[13] = l.context.as_str().to_owned();
     r[21] = host.to_owned();
     r[24] = s.account_code.as_str().to_owned();

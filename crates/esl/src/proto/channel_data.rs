@@ -145,7 +145,7 @@ pub fn variables(ev: &mut EslEvent, snap: &ChannelSnapshot) {
     for (name, value) in vars.iter() {
         ev.push(format!("variable_{name}"), value);
     }
-    if let (Some(app), None) = (&snap.location.app, vars.get("current_application")) {
+    if let (Some(app), None) = (snap.location.app(), vars.get("current_application")) {
         ev.push("variable_current_application", app.clone());
     }
 }

@@ -69,8 +69,8 @@ pub fn core_show_channels(s: &mut Session, id: Option<&str>) {
     for snap in &snaps {
         let mut e = list_item("CoreShowChannel", id);
         e.channel("", snap);
-        e.push("Application", snap.location.app.clone().unwrap_or_default())
-            .push("ApplicationData", snap.location.app_data.as_str())
+        e.push("Application", snap.location.app().cloned().unwrap_or_default())
+            .push("ApplicationData", snap.location.app_data())
             .push("Duration", hms(snap.duration_secs(now)))
             .push("BridgeId", snap.bridge_id.clone().unwrap_or_default());
         e.write(&mut s.out);
@@ -110,8 +110,8 @@ fn status_event(
         .push("EffectiveConnectedLineName", or_unknown(&snap.connected.name))
         .push("TimeToHangup", "0")
         .push("BridgeID", snap.bridge_id.clone().unwrap_or_default())
-        .push("Application", snap.location.app.clone().unwrap_or_default())
-        .push("Data", snap.location.app_data.as_str())
+        .push("Application", snap.location.app().cloned().unwrap_or_default())
+        .push("Data", snap.location.app_data())
         .push("Nativeformats", "(ulaw)")
         .push("Readformat", "ulaw")
         .push("Readtrans", "")
