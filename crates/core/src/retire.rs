@@ -9,7 +9,8 @@
 
 use std::sync::Arc;
 
-use crate::event::{Event, EventKind};
+use crate::bus::Slot;
+use crate::event::EventKind;
 use crate::snapshot::ChannelSnapshot;
 
 /// Events freed together.
@@ -17,7 +18,7 @@ pub(crate) const BATCH: usize = 32;
 
 /// Frees `batch`, touching level by level (what the events point to, then what that points to) what
 /// dropping them will touch.
-pub(crate) fn free(batch: Vec<Event>) {
+pub(crate) fn free(batch: Vec<Slot>) {
     let mut sum = 0usize;
     for event in &batch {
         sum = sum.wrapping_add(touch_kind(&event.kind));
