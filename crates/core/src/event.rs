@@ -343,7 +343,8 @@ impl EventKind {
     }
 }
 
-/// One published event. Immutable; shared by `Arc` among all subscribers.
+/// One published event. Immutable; the bus keeps it once and each subscriber gets a copy (what it
+/// points to, the snapshot and the payload, is shared by `Arc`).
 #[derive(Clone, Debug)]
 pub struct Event {
     /// Global sequence number, gap-free, starting at 1.
