@@ -8,9 +8,14 @@ use std::process::Command;
 
 use common::{start_in_under, write_config};
 
-/// SIP (and so the media engine) on a free port, two media threads; nothing else that needs a fixed port.
-const SIP: &str = "\n[sip]\nlisten = [\"udp:127.0.0.1:0\"]\n[media]\nrtp_threads = 2\n";
+/// Media threads the switch is configured with.
 const MEDIA_THREADS: usize = 2;
+
+/// SIP (and so the media engine) on a free port, `MEDIA_THREADS` media threads; nothing else that
+/// needs a fixed port.
+fn config() -> String {
+    format!("\n[sip]\nlisten = [\"udp:127.0.0.1:0\"]\n[media]\nrtp_threads = {MEDIA_THREADS}\n")
+}
 
 fn is_root() -> bool {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -50,7 +55,7 @@ fn settled_media_threads(pid: u32, settled: impl Fn(&(String, String)) -> bool) 
 fn started(wrapper: &[&str]) -> common::Running {
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
-    write_config(dir.path(), SIP);
+    write_config(dir.path(), &config());
     start_in_under(dir, wrapper)
 }
 
